@@ -1,0 +1,1 @@
+//! (did: to be written)

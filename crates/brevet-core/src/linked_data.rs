@@ -1,0 +1,61 @@
+//! The bridge from credentials to canonical RDF: JSON-LD to RDF with the pinned contexts, in safe
+//! mode and with no base IRI, then RDFC-1.0.
+//!
+//! A [`LinkedData`] owns a JSON-LD processor whose context cache lives as long as it does; use
+//! [`LinkedData::shared`] everywhere except where extra documents must be served (tests).
+
+use std::sync::{Arc, OnceLock};
+
+use brevet_jsonld::{JsonLdError, Options, Processor};
+use brevet_rdf::{CanonError, CanonOptions, Canonical, Quad};
+use serde_json::Value;
+
+use crate::contexts::PinnedLoader;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LinkedDataError {
+    #[error("JSON-LD: {0}")]
+    JsonLd(#[from] JsonLdError),
+    #[error(transparent)]
+    Canon(#[from] CanonError),
+}
+
+/// JSON-LD processing and canonicalization over the pinned contexts.
+pub struct LinkedData {
+    processor: Processor,
+    canon: CanonOptions,
+}
+
+impl LinkedData {
+    /// A processor over the pinned contexts plus the loader's extra documents.
+    pub fn new(loader: PinnedLoader) -> Self {
+        LinkedData { processor: Processor::new(Arc::new(loader)), canon: CanonOptions::default() }
+    }
+
+    /// The process-wide instance over the pinned contexts only.
+    pub fn shared() -> &'static LinkedData {
+        static SHARED: OnceLock<LinkedData> = OnceLock::new();
+        SHARED.get_or_init(|| LinkedData::new(PinnedLoader::new()))
+    }
+
+    fn options() -> Options {
+        Options { safe_mode: true, ..Options::default() }
+    }
+
+    /// Expands a document (safe mode, no base IRI).
+    pub fn expand(&self, document: &Value) -> Result<Value, LinkedDataError> {
+        Ok(self.processor.expand(document, &Self::options())?)
+    }
+
+    /// Converts a document to RDF (safe mode, no base IRI).
+    pub fn to_rdf(&self, document: &Value) -> Result<Vec<Quad>, LinkedDataError> {
+        Ok(self.processor.to_rdf(document, &Self::options())?)
+    }
+
+    /// JSON-LD to RDF, then RDFC-1.0 with the work limit.
+    pub fn canonicalize(&self, document: &Value) -> Result<Canonical, LinkedDataError> {
+        let quads = self.to_rdf(document)?;
+        Ok(brevet_rdf::canonicalize(&quads, &self.canon)?)
+    }
+}

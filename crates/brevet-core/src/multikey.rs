@@ -1,0 +1,1 @@
+//! (multikey: to be written)

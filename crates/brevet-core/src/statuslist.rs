@@ -1,0 +1,1 @@
+//! (statuslist: to be written)

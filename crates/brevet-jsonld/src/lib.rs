@@ -1,0 +1,13 @@
+//! JSON-LD 1.1 processing: context processing, expansion and deserialization to RDF.
+//!
+//! Documents are loaded only through a [`DocumentLoader`] supplied by the caller; this crate never
+//! touches the network or the file system. Processed contexts are cached inside a [`Processor`],
+//! so the pinned credential contexts are processed once and reused for every document.
+
+mod error;
+mod loader;
+mod processor;
+
+pub use error::{ErrorCode, JsonLdError};
+pub use loader::{DocumentLoader, LoadError, RemoteDocument};
+pub use processor::{Options, ProcessingMode, RdfDirection, Processor};

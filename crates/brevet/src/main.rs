@@ -1,0 +1,3 @@
+//! The `brevet` command line: one binary for every role.
+
+fn main() {}
