@@ -9,6 +9,7 @@ pub mod contexts;
 pub mod datetime;
 pub mod did;
 pub mod json;
+pub mod issue;
 pub mod linked_data;
 pub mod model;
 pub mod multikey;

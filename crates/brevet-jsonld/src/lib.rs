@@ -7,6 +7,7 @@
 mod error;
 mod loader;
 mod processor;
+mod to_rdf;
 
 pub use error::{ErrorCode, JsonLdError};
 pub use loader::{DocumentLoader, LoadError, RemoteDocument};

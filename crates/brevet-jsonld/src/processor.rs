@@ -53,7 +53,7 @@ impl Processor {
 
     /// Expansion followed by Deserialize JSON-LD to RDF; the quads come out in document order.
     pub fn to_rdf(&self, document: &Value, options: &Options) -> Result<Vec<Quad>, JsonLdError> {
-        let _ = self.expand(document, options)?;
-        Ok(Vec::new())
+        let expanded = self.expand(document, options)?;
+        crate::to_rdf::expanded_to_rdf(&expanded, options)
     }
 }

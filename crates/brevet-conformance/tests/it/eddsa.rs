@@ -1,0 +1,1 @@
+//! (eddsa suite: to be written)

@@ -1,0 +1,1 @@
+//! (jsonld suite: to be written)

@@ -1,0 +1,1 @@
+//! (ob30 suite: to be written)

@@ -1,0 +1,1 @@
+//! (rdfc suite: to be written)

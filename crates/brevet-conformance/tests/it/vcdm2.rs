@@ -1,0 +1,1 @@
+//! (vcdm2 suite: to be written)
