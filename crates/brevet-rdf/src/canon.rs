@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::Quad;
 use dataset::Dataset;
 use digest::{Digest, Hasher};
-use ndegree::{Issuer, decimal};
+use ndegree::{Issuer, push_identifier};
 
 /// The hash function RDFC-1.0 uses internally.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -115,7 +115,7 @@ fn canonicalize_with<Q: Borrow<Quad>>(
         let mut name = String::new();
         for (number, &bnode) in canonical.issued_order().iter().enumerate() {
             name.clear();
-            ndegree::push_identifier(&mut name, "c14n", number as u32);
+            push_identifier(&mut name, "c14n", number as u32);
             issued.insert(dataset.label(bnode).to_owned(), name.clone());
         }
     }
@@ -244,21 +244,21 @@ fn write_sorted_lines(dataset: &Dataset<'_>, canonical: &Issuer, out: &mut Strin
     for quad in 0..quad_count as u32 {
         let start = lines.len();
         dataset.write_line(quad, &mut lines, |bnode, line| {
-            let mut buffer = [0u8; 10];
-            line.push_str("c14n");
-            let number = canonical.get(bnode).unwrap_or(u32::MAX);
-            for &digit in decimal(number, &mut buffer) {
-                line.push(char::from(digit));
-            }
+            push_identifier(line, "c14n", canonical.get(bnode).unwrap_or(u32::MAX));
         });
         ranges.push((start, lines.len()));
     }
-    ranges.sort_unstable_by(|a, b| lines[a.0..a.1].cmp(&lines[b.0..b.1]));
+    let mut sorted: Vec<&str> = ranges
+        .iter()
+        .map(|&(start, end)| &lines[start..end])
+        .collect();
+    // A stable (run-adaptive) sort: JSON-LD toRdf emits quads ordered by subject and predicate,
+    // which is often close to the canonical order.
+    sorted.sort();
     out.reserve(lines.len());
     let mut previous: Option<&str> = None;
     let mut had_duplicates = false;
-    for &(start, end) in &ranges {
-        let line = &lines[start..end];
+    for line in sorted {
         if previous == Some(line) {
             had_duplicates = true;
             continue;
