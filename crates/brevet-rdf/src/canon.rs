@@ -198,7 +198,7 @@ fn issue_canonical_identifiers(
             let hash = labeler.hash_n_degree(bnode, &mut temporary, 0)?;
             hash_paths.push((hash, temporary));
         }
-        hash_paths.sort_by(|a, b| a.0.cmp(&b.0));
+        hash_paths.sort_by_key(|entry| entry.0);
         for (_, issuer) in &hash_paths {
             for &bnode in issuer.issued_order() {
                 labeler.canonical.issue(bnode);

@@ -123,7 +123,7 @@ impl Labeler<'_, '_> {
                 }
             }
         }
-        related.sort_by(|a, b| a.0.cmp(&b.0));
+        related.sort_by_key(|entry| entry.0);
 
         let mut data_to_hash = Hasher::new(self.hash);
         let mut chosen_path = String::new();
