@@ -239,23 +239,31 @@ fn hash_first_degree(
 /// whether duplicates were dropped.
 fn write_sorted_lines(dataset: &Dataset<'_>, canonical: &Issuer, out: &mut String) -> bool {
     let quad_count = dataset.quad_count();
-    let mut lines = String::with_capacity(dataset.text_len() + quad_count * 8);
+    // Lines of quads with blank nodes are written here; ground lines are used in place.
+    let mut lines = String::new();
     let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(quad_count);
     for quad in 0..quad_count as u32 {
         let start = lines.len();
-        dataset.write_line(quad, &mut lines, |bnode, line| {
-            push_identifier(line, "c14n", canonical.get(bnode).unwrap_or(u32::MAX));
-        });
+        if dataset.ground_line(quad).is_none() {
+            dataset.write_line(quad, &mut lines, |bnode, line| {
+                push_identifier(line, "c14n", canonical.get(bnode).unwrap_or(u32::MAX));
+            });
+        }
         ranges.push((start, lines.len()));
     }
-    let mut sorted: Vec<&str> = ranges
-        .iter()
-        .map(|&(start, end)| &lines[start..end])
-        .collect();
+    let mut total_len = 0;
+    let mut sorted: Vec<&str> = Vec::with_capacity(quad_count);
+    for (quad, &(start, end)) in ranges.iter().enumerate() {
+        let line = dataset
+            .ground_line(quad as u32)
+            .unwrap_or(&lines[start..end]);
+        total_len += line.len();
+        sorted.push(line);
+    }
     // A stable (run-adaptive) sort: JSON-LD toRdf emits quads ordered by subject and predicate,
     // which is often close to the canonical order.
     sorted.sort();
-    out.reserve(lines.len());
+    out.reserve(total_len);
     let mut previous: Option<&str> = None;
     let mut had_duplicates = false;
     for line in sorted {

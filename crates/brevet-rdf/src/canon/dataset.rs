@@ -95,11 +95,6 @@ impl<'q> Dataset<'q> {
         self.labels.len()
     }
 
-    /// Length of all templates together (the output without blank node labels).
-    pub(super) fn text_len(&self) -> usize {
-        self.text.len()
-    }
-
     pub(super) fn quad_count(&self) -> usize {
         self.templates.len()
     }
@@ -121,6 +116,13 @@ impl<'q> Dataset<'q> {
     pub(super) fn slots(&self, quad: u32) -> &[Slot] {
         let template = &self.templates[quad as usize];
         &template.slots[..usize::from(template.slot_count)]
+    }
+
+    /// The finished line of a quad without blank nodes.
+    pub(super) fn ground_line(&self, quad: u32) -> Option<&str> {
+        let template = &self.templates[quad as usize];
+        (template.slot_count == 0)
+            .then(|| &self.text[template.start as usize..template.end as usize])
     }
 
     /// Appends the line of `quad`, asking `label` to write each blank node's label after its `_:`.
