@@ -98,17 +98,21 @@ fn canonicalize_with<Q: Borrow<Quad>>(
     may_rerun: bool,
 ) -> Result<(), CanonError> {
     let dataset = Dataset::new(quads)?;
-    let canonical = issue_canonical_identifiers(&dataset, options)?;
+    let canonical = match issue_canonical_identifiers(&dataset, options) {
+        Ok(canonical) => canonical,
+        // Duplicates may have made the dataset look harder than it is: retry without them.
+        Err(error) => match distinct_if_duplicated(quads) {
+            Some(distinct) if may_rerun => {
+                return canonicalize_with(&distinct, options, out, issued, false);
+            }
+            _ => return Err(error),
+        },
+    };
     let start = out.len();
     let had_duplicates = write_sorted_lines(&dataset, &canonical, out);
     if had_duplicates && may_rerun {
         out.truncate(start);
-        let mut seen = HashSet::with_capacity(quads.len());
-        let distinct: Vec<&Quad> = quads
-            .iter()
-            .map(Borrow::borrow)
-            .filter(|quad| seen.insert(*quad))
-            .collect();
+        let distinct = distinct_if_duplicated(quads).unwrap_or_default();
         return canonicalize_with(&distinct, options, out, issued, false);
     }
     if let Some(issued) = issued {
@@ -120,6 +124,17 @@ fn canonicalize_with<Q: Borrow<Quad>>(
         }
     }
     Ok(())
+}
+
+/// The distinct quads in first-occurrence order, or `None` if there are no duplicates.
+fn distinct_if_duplicated<Q: Borrow<Quad>>(quads: &[Q]) -> Option<Vec<&Quad>> {
+    let mut seen = HashSet::with_capacity(quads.len());
+    let distinct: Vec<&Quad> = quads
+        .iter()
+        .map(Borrow::borrow)
+        .filter(|quad| seen.insert(*quad))
+        .collect();
+    (distinct.len() < quads.len()).then_some(distinct)
 }
 
 /// The state of one run of the labeling steps (RDFC-1.0 §4.4.3 steps 1-5).

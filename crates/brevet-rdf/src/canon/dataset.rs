@@ -156,7 +156,7 @@ impl<'q> Dataset<'q> {
             Term::Literal(_) => {
                 return Err(CanonError::InvalidQuad("a literal cannot be a subject"));
             }
-            term => self.add_term(term, Position::Subject, start, &mut template),
+            term => self.add_term(term, Position::Subject, start, &mut template)?,
         }
         self.text.push(' ');
         match &quad.predicate {
@@ -174,7 +174,7 @@ impl<'q> Dataset<'q> {
             }
         }
         self.text.push(' ');
-        self.add_term(&quad.object, Position::Object, start, &mut template);
+        self.add_term(&quad.object, Position::Object, start, &mut template)?;
         match &quad.graph {
             None => {}
             Some(Term::Literal(_)) => {
@@ -182,7 +182,7 @@ impl<'q> Dataset<'q> {
             }
             Some(graph) => {
                 self.text.push(' ');
-                self.add_term(graph, Position::Graph, start, &mut template);
+                self.add_term(graph, Position::Graph, start, &mut template)?;
             }
         }
         self.text.push_str(" .\n");
@@ -197,10 +197,15 @@ impl<'q> Dataset<'q> {
         position: Position,
         start: usize,
         template: &mut Template,
-    ) {
+    ) -> Result<(), CanonError> {
         match term {
             Term::Iri(iri) => push_iri(&mut self.text, iri),
-            Term::Literal(literal) => push_literal(&mut self.text, literal),
+            Term::Literal(literal) => {
+                if literal.language.as_deref() == Some("") {
+                    return Err(CanonError::InvalidQuad("a language tag cannot be empty"));
+                }
+                push_literal(&mut self.text, literal);
+            }
             Term::Blank(label) => {
                 self.text.push_str("_:");
                 let bnode = self.intern(label);
@@ -212,6 +217,7 @@ impl<'q> Dataset<'q> {
                 template.slot_count += 1;
             }
         }
+        Ok(())
     }
 
     fn intern(&mut self, label: &'q str) -> u32 {

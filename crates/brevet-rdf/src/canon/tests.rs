@@ -279,3 +279,44 @@ fn many_blank_nodes_use_the_hash_map_lookup() {
     assert_eq!(result.issued.len(), 200);
     assert_eq!(result.nquads.lines().count(), 400);
 }
+
+#[test]
+fn empty_language_tag_is_rejected() {
+    let quad = Quad {
+        subject: Term::Iri("urn:s".to_owned()),
+        predicate: Term::Iri("urn:p".to_owned()),
+        object: Term::Literal(crate::Literal {
+            value: "x".to_owned(),
+            datatype: crate::RDF_LANG_STRING.to_owned(),
+            language: Some(String::new()),
+        }),
+        graph: None,
+    };
+    assert_eq!(
+        canonicalize(&[quad], &CanonOptions::default()),
+        Err(CanonError::InvalidQuad("a language tag cannot be empty"))
+    );
+}
+
+#[test]
+fn duplicates_are_dropped_before_giving_up_on_the_work_limit() {
+    // Two look-alike stars: each centre links three look-alike leaves (84 units of work).
+    // Repeating those links multiplies the permutations of the centre's related nodes (442 units
+    // with three copies), but the dataset (a set) is unchanged, so the outcome must be too.
+    let text = "_:a1 <urn:p> _:b1 .\n_:a1 <urn:p> _:c1 .\n_:a1 <urn:p> _:d1 .\n\
+                _:a2 <urn:p> _:b2 .\n_:a2 <urn:p> _:c2 .\n_:a2 <urn:p> _:d2 .\n";
+    let repeated = text.repeat(3);
+    let options = CanonOptions {
+        max_work: 100,
+        ..CanonOptions::default()
+    };
+    let expected = canonicalize(&quads(text), &options).expect("the set fits the limit");
+    let dataset = quads(&repeated);
+    let kept =
+        Dataset::new(&dataset).and_then(|indexed| issue_canonical_identifiers(&indexed, &options));
+    assert!(
+        matches!(kept, Err(CanonError::WorkLimit(100))),
+        "with duplicates kept: {kept:?}"
+    );
+    assert_eq!(canonicalize(&dataset, &options), Ok(expected));
+}
