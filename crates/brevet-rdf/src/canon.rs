@@ -165,8 +165,8 @@ fn issue_canonical_identifiers(
 ) -> Result<Issuer, CanonError> {
     let count = dataset.bnode_count();
     let mut first_degree = Vec::with_capacity(count);
-    let mut lines = String::new();
-    let mut ranges = Vec::new();
+    let mut lines = String::with_capacity(2048);
+    let mut ranges = Vec::with_capacity(16);
     for bnode in 0..count as u32 {
         first_degree.push(hash_first_degree(
             dataset,
@@ -255,7 +255,7 @@ fn hash_first_degree(
 fn write_sorted_lines(dataset: &Dataset<'_>, canonical: &Issuer, out: &mut String) -> bool {
     let quad_count = dataset.quad_count();
     // Lines of quads with blank nodes are written here; ground lines are used in place.
-    let mut lines = String::new();
+    let mut lines = String::with_capacity(dataset.text_len());
     let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(quad_count);
     for quad in 0..quad_count as u32 {
         let start = lines.len();

@@ -73,7 +73,7 @@ impl<'q> Dataset<'q> {
             return Err(CanonError::TooLarge("too many quads"));
         }
         let mut dataset = Dataset {
-            labels: Vec::new(),
+            labels: Vec::with_capacity(16),
             lookup: HashMap::new(),
             predicates: Vec::with_capacity(quads.len()),
             text: String::with_capacity(quads.len() * 112),
@@ -93,6 +93,11 @@ impl<'q> Dataset<'q> {
 
     pub(super) fn bnode_count(&self) -> usize {
         self.labels.len()
+    }
+
+    /// Length of all templates together (about the output's length).
+    pub(super) fn text_len(&self) -> usize {
+        self.text.len()
     }
 
     pub(super) fn quad_count(&self) -> usize {

@@ -73,7 +73,9 @@ pub(super) fn decimal(value: u32, buffer: &mut [u8; 10]) -> &[u8] {
 pub(super) fn push_identifier(path: &mut String, prefix: &str, number: u32) {
     let mut buffer = [0u8; 10];
     path.push_str(prefix);
-    path.push_str(std::str::from_utf8(decimal(number, &mut buffer)).unwrap_or_default());
+    for &digit in decimal(number, &mut buffer) {
+        path.push(char::from(digit));
+    }
 }
 
 impl Labeler<'_, '_> {
