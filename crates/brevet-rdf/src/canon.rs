@@ -187,7 +187,7 @@ fn issue_canonical_identifiers(
         dataset,
         hash: options.hash,
         first_degree,
-        canonical: Issuer::new(count),
+        canonical: Issuer::dense(count),
         work: 0,
         max_work: options.max_work,
     };
@@ -208,7 +208,7 @@ fn issue_canonical_identifiers(
             if labeler.canonical.get(bnode).is_some() {
                 continue;
             }
-            let mut temporary = Issuer::new(count);
+            let mut temporary = Issuer::sparse();
             temporary.issue(bnode);
             let hash = labeler.hash_n_degree(bnode, &mut temporary, 0)?;
             hash_paths.push((hash, temporary));

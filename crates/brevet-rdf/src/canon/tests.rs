@@ -320,3 +320,22 @@ fn duplicates_are_dropped_before_giving_up_on_the_work_limit() {
     );
     assert_eq!(canonicalize(&dataset, &options), Ok(expected));
 }
+
+#[test]
+fn poison_hidden_among_many_blank_nodes_still_fails_fast() {
+    // Copying temporary issuers must not cost in proportion to the whole dataset.
+    let mut dataset = clique(10);
+    for index in 0..20_000 {
+        dataset.extend(quads(&format!("_:u{index} <urn:value> \"{index}\" .\n")));
+    }
+    let started = Instant::now();
+    assert_eq!(
+        canonicalize(&dataset, &CanonOptions::default()),
+        Err(CanonError::WorkLimit(10_000))
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}
