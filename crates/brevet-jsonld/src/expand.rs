@@ -315,7 +315,7 @@ impl Expander<'_, '_> {
             .filter(|key| expand_iri(&context, key, false, true).as_deref() == Some("@type"))
             .collect();
         type_keys.sort();
-        let mut input_type: Option<String> = None;
+        let mut input_type: Option<Cow<'_, str>> = None;
         for key in &type_keys {
             let mut terms: Vec<&str> = as_slice(&element[key.as_str()])
                 .iter()
@@ -339,7 +339,7 @@ impl Expander<'_, '_> {
                 .last()
                 .and_then(Value::as_str)
         {
-            input_type = expand_iri(&context, last, true, true).map(Cow::into_owned);
+            input_type = expand_iri(&context, last, true, true);
         }
         let mut result = Map::new();
         let state = EntryState {
@@ -347,7 +347,7 @@ impl Expander<'_, '_> {
             type_scoped: &type_scoped,
             active_property,
             base_url,
-            input_type,
+            input_type: input_type.as_deref(),
         };
         self.expand_entries(&state, element, &mut result)?;
         finish_object(self, result, active_property)
@@ -487,7 +487,24 @@ impl Expander<'_, '_> {
                         format!("{nest_key} value cannot have @value"),
                     );
                 }
-                self.expand_entries(state, nested, result)?;
+                match context
+                    .term(nest_key)
+                    .and_then(|definition| definition.context.as_ref())
+                {
+                    Some(scoped) => {
+                        let flags = ProcessFlags {
+                            override_protected: true,
+                            ..ProcessFlags::DEFAULT
+                        };
+                        let nest_context = self.env.process_scoped(context, scoped, flags)?;
+                        let nested_state = EntryState {
+                            context: &nest_context,
+                            ..*state
+                        };
+                        self.expand_entries(&nested_state, nested, result)?;
+                    }
+                    None => self.expand_entries(state, nested, result)?,
+                }
             }
         }
         Ok(())
@@ -552,7 +569,7 @@ struct EntryState<'a> {
     type_scoped: &'a Arc<ActiveContext>,
     active_property: Option<&'a str>,
     base_url: Option<&'a str>,
-    input_type: Option<String>,
+    input_type: Option<&'a str>,
 }
 
 enum KeywordValue {
@@ -587,7 +604,7 @@ impl Expander<'_, '_> {
                         self.safe_fail::<()>(ErrorCode::SAFE_RESERVED_ID, || {
                             format!("reserved @id value {id}")
                         })?;
-                        return Ok(KeywordValue::Skip);
+                        return Ok(KeywordValue::Set(Value::Null));
                     }
                 }
             }
@@ -655,8 +672,13 @@ impl Expander<'_, '_> {
                 if json_ld_10 {
                     return Ok(KeywordValue::Skip);
                 }
-                let included =
-                    into_vec(self.expand(context, None, value, state.base_url, false)?);
+                let included = into_vec(self.expand(
+                    context,
+                    Some("@included"),
+                    value,
+                    state.base_url,
+                    false,
+                )?);
                 if let Some(bad) = included.iter().find(|item| !is_node_object(item)) {
                     return fail(
                         ErrorCode::INVALID_INCLUDED_VALUE,
@@ -673,14 +695,14 @@ impl Expander<'_, '_> {
                 }
             }
             "@value" => {
-                if state.input_type.as_deref() == Some("@json") {
+                if state.input_type == Some("@json") {
                     if json_ld_10 {
                         return fail(
                             ErrorCode::INVALID_VALUE_OBJECT_VALUE,
                             "@json in json-ld-1.0 mode",
                         );
                     }
-                    value.clone()
+                    return Ok(KeywordValue::Set(value.clone()));
                 } else if value.is_object() || value.is_array() {
                     return fail(
                         ErrorCode::INVALID_VALUE_OBJECT_VALUE,

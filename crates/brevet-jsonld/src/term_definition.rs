@@ -49,7 +49,10 @@ pub(crate) fn expand_iri_defining(
         .and_then(|rest| rest.find(':'))
         .map(|at| at + 1)
     {
-        let prefix = &value[..at];
+        let (prefix, suffix) = (&value[..at], &value[at + 1..]);
+        if prefix == "_" || suffix.starts_with("//") {
+            return Ok(Some(value.to_owned()));
+        }
         if state.local.contains_key(prefix) && state.defined.get(prefix) != Some(&true) {
             create_term_definition(state, prefix)?;
         }
@@ -260,6 +263,11 @@ pub(crate) fn create_term_definition(
             };
         }
         definition.reverse = true;
+        if let Some(Value::String(index)) = entry("@index")
+            && definition.has_container(container::INDEX)
+        {
+            definition.index = Some(index.clone());
+        }
         return finish(state, term, definition, previous);
     }
 
@@ -336,9 +344,8 @@ pub(crate) fn create_term_definition(
                     None => definition.iri = Some(term.to_owned()),
                 }
             } else if term.contains('/') {
-                let iri = expand_iri_defining(state, term, false, true)?;
-                match iri {
-                    Some(iri) if is_absolute_iri(&iri) => definition.iri = Some(iri),
+                match expand_iri(state.active, term, false, true) {
+                    Some(iri) if is_absolute_iri(&iri) => definition.iri = Some(iri.into_owned()),
                     _ => {
                         return Err(invalid(
                             ErrorCode::INVALID_IRI_MAPPING,
