@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use brevet_jsonld::{DocumentLoader, LoadError, Options, Processor, RemoteDocument};
+use brevet_jsonld::{DocumentLoader, LoadError, Options, ProcessingMode, Processor, RemoteDocument};
 use serde_json::Value;
 
 const TEST_BASE: &str = "https://w3c.github.io/json-ld-api/tests/";
@@ -107,9 +107,6 @@ fn exclusion(test: &Value) -> Option<&'static str> {
     if get("specVersion") == Some("json-ld-1.0") {
         return Some("specVersion json-ld-1.0 (JSON-LD 1.0-only behaviour)");
     }
-    if get("processingMode") == Some("json-ld-1.0") {
-        return Some("processingMode json-ld-1.0 (only json-ld-1.1 is supported)");
-    }
     None
 }
 
@@ -150,6 +147,9 @@ fn w3c_expand_suite() {
             .and_then(Value::as_str)
         {
             options.base = Some(base.to_owned());
+        }
+        if option.and_then(|option| option.get("processingMode")).and_then(Value::as_str) == Some("json-ld-1.0") {
+            options.processing_mode = ProcessingMode::JsonLd10;
         }
         if let Some(context) = option
             .and_then(|option| option.get("expandContext"))
