@@ -6,7 +6,9 @@
 
 mod error;
 mod loader;
+mod node_map;
 mod processor;
+mod rdf_literal;
 mod to_rdf;
 
 pub use error::{ErrorCode, JsonLdError};
