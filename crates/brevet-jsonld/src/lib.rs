@@ -10,7 +10,9 @@ mod error;
 mod expand;
 mod iri;
 mod loader;
+mod node_map;
 mod processor;
+mod rdf_literal;
 mod term_definition;
 mod to_rdf;
 
