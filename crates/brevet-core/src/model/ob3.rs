@@ -1,0 +1,1 @@
+//! (ob3 typed model: to be written)
