@@ -16,7 +16,7 @@ mod vc_rules;
 
 pub use errors::{ErrorCode, ModelError, ModelErrors};
 pub use iri::is_absolute_url;
-
+pub use ob3::*;
 use serde_json::Value;
 
 use crate::datetime::DateTimeStamp;
