@@ -1,0 +1,1 @@
+//! (ob30 schema suite: to be written)
