@@ -109,11 +109,6 @@ impl Case {
         if self.option_str("specVersion") == Some("json-ld-1.0") {
             return Some("specVersion json-ld-1.0: the test targets JSON-LD 1.0 processors only");
         }
-        if self.option_str("processingMode") == Some("json-ld-1.0") {
-            return Some(
-                "processingMode json-ld-1.0: JSON-LD 1.0 processing mode is not supported",
-            );
-        }
         if ["contentType", "httpLink", "httpStatus", "redirectTo"]
             .iter()
             .any(|k| self.option.contains_key(*k))
