@@ -361,7 +361,6 @@ impl Rules<'_> {
                     Self::achievement_subject,
                 );
                 self.nested(credential, path, "image", Self::image);
-                self.strings(credential, path, &["description"]);
                 self.array_of(credential, path, "evidence", Self::evidence);
             }
             CredentialKind::Endorsement => {
@@ -390,7 +389,11 @@ impl Rules<'_> {
                 self.date_time(credential, path, "validUntil");
             }
         }
-        self.strings(credential, path, &["id", "name", "validFrom", "validUntil"]);
+        self.strings(
+            credential,
+            path,
+            &["id", "name", "description", "validFrom", "validUntil"],
+        );
         self.date_time(credential, path, "awardedDate");
         self.array_of(
             credential,
@@ -605,7 +608,14 @@ impl Rules<'_> {
         self.strings(
             evidence,
             path,
-            &["id", "narrative", "name", "genre", "audience"],
+            &[
+                "id",
+                "narrative",
+                "name",
+                "description",
+                "genre",
+                "audience",
+            ],
         );
     }
 
@@ -647,6 +657,7 @@ impl Rules<'_> {
             &[
                 "id",
                 "fieldOfStudy",
+                "description",
                 "humanCode",
                 "name",
                 "specialization",
@@ -846,7 +857,11 @@ impl Rules<'_> {
         };
         self.required(level, path, "RubricCriterionLevel", &["id", "type", "name"]);
         self.type_contains(level, path, "RubricCriterionLevel");
-        self.strings(level, path, &["id", "level", "name", "points"]);
+        self.strings(
+            level,
+            path,
+            &["id", "level", "name", "description", "points"],
+        );
         self.array_of(level, path, "alignment", Self::alignment);
     }
 
@@ -880,6 +895,7 @@ impl Rules<'_> {
                 "name",
                 "url",
                 "phone",
+                "description",
                 "email",
                 "official",
                 "familyName",
