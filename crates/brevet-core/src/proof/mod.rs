@@ -348,10 +348,9 @@ pub fn check_proof_shape(proof: &Value) -> Result<(ProofSuite, [u8; 64]), ProofE
         }
         ED25519_SIGNATURE_2020 => {
             if proof.contains_key("cryptosuite") {
-                return Err(ProofError::InvalidField {
-                    field: "cryptosuite",
-                    reason: "is not allowed on Ed25519Signature2020",
-                });
+                return Err(ProofError::SuiteConfusion(
+                    "Ed25519Signature2020 carries a cryptosuite",
+                ));
             }
             ProofSuite::Ed25519Signature2020
         }
