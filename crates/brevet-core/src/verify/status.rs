@@ -1,0 +1,1 @@
+//! The `status` check: Bitstring Status List entries.
