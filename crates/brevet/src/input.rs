@@ -38,7 +38,7 @@ fn read_capped(reader: impl Read, bytes: &mut Vec<u8>) -> anyhow::Result<()> {
 
 /// Parses JSON strictly (duplicate keys, lone surrogates, size and depth caps are errors).
 pub(crate) fn parse_json(text: &str, what: &str) -> anyhow::Result<Value> {
-    serde_json::from_str::<Value>(text)
+    brevet_core::json::parse_strict(text)
         .map_err(|error| anyhow::anyhow!("{what} is not acceptable JSON: {error}"))
 }
 

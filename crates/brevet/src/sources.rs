@@ -41,7 +41,7 @@ impl CliSources {
         let text = client
             .get_text(url, accept)
             .map_err(|error| SourceError::Unavailable(error.to_string()))?;
-        serde_json::from_str::<Value>(&text).map_err(|error| {
+        brevet_core::json::parse_strict(&text).map_err(|error| {
             SourceError::Invalid(format!(
                 "the {what} at {url} is not acceptable JSON: {error}"
             ))

@@ -104,8 +104,8 @@ fn timestamp_field(
 ) -> Result<Option<(String, OffsetDateTime)>, String> {
     match object.get(field) {
         None => Ok(None),
-        Some(Value::String(text)) => parse_timestamp(text)
-            .map(|stamp| Some((text.clone(), stamp)))
+        Some(Value::String(text)) => crate::datetime::DateTimeStamp::parse(text)
+            .map(|stamp| Some((text.clone(), stamp.instant())))
             .map_err(|error| format!("{field} is not a valid date-time with a timezone: {error}")),
         Some(_) => Err(format!("{field} is not a string")),
     }
@@ -114,9 +114,4 @@ fn timestamp_field(
 fn format_time(now: OffsetDateTime) -> String {
     now.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| now.to_string())
-}
-
-/// An XSD dateTimeStamp (RFC 3339 with a timezone).
-fn parse_timestamp(text: &str) -> Result<OffsetDateTime, time::error::Parse> {
-    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
 }
