@@ -68,7 +68,7 @@ impl DidSource for CliSources {
         if let Some(document) = self.did_documents.get(did) {
             return Ok(document.clone());
         }
-        let url = did_web_url(did).map_err(|error| {
+        let url = brevet_core::did::did_web_url(did).map_err(|error| {
             SourceError::Unavailable(format!(
                 "cannot resolve {did}: {error} (supply it with --did-doc {did}=FILE)"
             ))
@@ -100,6 +100,3 @@ impl StatusListSource for CliSources {
     }
 }
 
-fn did_web_url(did: &str) -> Result<String, String> {
-    Err(format!("{did}: did:web resolution is not wired yet"))
-}

@@ -9,6 +9,7 @@
 
 mod context;
 mod format;
+mod proofs;
 mod report;
 mod secured;
 mod sources;
