@@ -82,11 +82,28 @@ pub fn sign_credential_with_method(
             controller: controller.to_owned(),
         });
     }
+    if suite == Cryptosuite::EddsaJcs2022 {
+        // eddsa-jcs-2022 signs the JSON as is, without JSON-LD; the document must still mean what
+        // it says to JSON-LD consumers, so the same safe-mode processing runs here.
+        ensure_lossless(unsigned, ld)?;
+    }
     let options = ProofOptions::new(suite, verification_method, created);
     proof::sign(unsigned, key, &options, ld).map_err(|error| match error {
         ProofError::DataLoss(reason) => IssueError::DataLoss(reason),
         other => IssueError::Proof(other),
     })
+}
+
+/// Refuses a document that JSON-LD safe mode would not carry over whole (an undefined term, a
+/// relative IRI): `DATA_LOSS_DETECTION_ERROR` naming the term.
+pub(crate) fn ensure_lossless(document: &Value, ld: &LinkedData) -> Result<(), IssueError> {
+    match ld.expand(document) {
+        Ok(_) => Ok(()),
+        Err(error) => match ProofError::from(error) {
+            ProofError::DataLoss(reason) => Err(IssueError::DataLoss(reason)),
+            other => Err(IssueError::Proof(other)),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -52,6 +52,9 @@ pub(crate) fn check_proofs(document: &Value, env: &VerifyEnv<'_>) -> ProofFindin
             issuer_key: CheckResult::could_not_check(CheckName::IssuerKey, "not checked: there is no proof"),
         };
     }
+    if let Some(finding) = data_loss_without_rdfc(document, &proofs, env) {
+        return finding;
+    }
     let issuer = issuer_id(document);
     let results: Vec<OneProof> = proofs
         .iter()
@@ -65,6 +68,26 @@ pub(crate) fn check_proofs(document: &Value, env: &VerifyEnv<'_>) -> ProofFindin
         proof: combine(CheckName::Proof, &results, |result| &result.proof),
         issuer_key: combine(CheckName::IssuerKey, &results, |result| &result.issuer_key),
     }
+}
+
+/// Proofs that do not canonicalize with JSON-LD (eddsa-jcs-2022) never run safe mode, so a term
+/// no context defines would be shown unsigned by any JSON-LD consumer: check it once here
+/// (DI-03). RDFC proofs get the same check from their transformation.
+fn data_loss_without_rdfc(document: &Value, proofs: &[&Value], env: &VerifyEnv<'_>) -> Option<ProofFindings> {
+    let all_rdfc = proofs.iter().all(|proof| {
+        let cryptosuite = proof.get("cryptosuite").and_then(Value::as_str);
+        let proof_type = proof.get("type").and_then(Value::as_str);
+        cryptosuite == Some("eddsa-rdfc-2022") || proof_type == Some(proof::ED25519_SIGNATURE_2020)
+    });
+    if all_rdfc {
+        return None;
+    }
+    let error = ProofError::from(env.ld.expand(document).err()?);
+    let not_checked = "not checked: the credential does not survive JSON-LD processing";
+    Some(ProofFindings {
+        proof: CheckResult::failed(CheckName::Proof, format!("{}: {error}", error.code())),
+        issuer_key: CheckResult::could_not_check(CheckName::IssuerKey, not_checked),
+    })
 }
 
 fn check_one(document: &Value, proof: &Value, issuer: Option<&str>, env: &VerifyEnv<'_>, label: String) -> OneProof {
