@@ -27,7 +27,9 @@ pub enum IssueError {
     #[error("INVALID_CONTEXT: {0}")]
     Context(#[from] ContextRuleError),
     /// The issuer is not the key's controller.
-    #[error("the issuer {issuer} is not the key's controller {controller}: refusing to sign for another issuer")]
+    #[error(
+        "the issuer {issuer} is not the key's controller {controller}: refusing to sign for another issuer"
+    )]
     IssuerMismatch { issuer: String, controller: String },
     /// JSON-LD safe mode refused data that would not be signed (an undefined term, a relative IRI).
     #[error("DATA_LOSS_DETECTION_ERROR: {0}")]

@@ -62,3 +62,6 @@ fn unsupported_format(reason: &str) -> VerificationReport {
     }));
     VerificationReport::from_checks(checks)
 }
+
+#[cfg(test)]
+mod tests;

@@ -46,10 +46,17 @@ pub(crate) fn issuer_id(document: &Value) -> Option<&str> {
 pub(crate) fn check_proofs(document: &Value, env: &VerifyEnv<'_>) -> ProofFindings {
     let proofs = proof::list_proofs(document);
     if proofs.is_empty() {
-        let reason = "no securing mechanism: the credential has no proof, so nothing shows who issued it";
+        let reason =
+            "no securing mechanism: the credential has no proof, so nothing shows who issued it";
         return ProofFindings {
-            proof: CheckResult::failed(CheckName::Proof, format!("PROOF_VERIFICATION_ERROR: {reason}")),
-            issuer_key: CheckResult::could_not_check(CheckName::IssuerKey, "not checked: there is no proof"),
+            proof: CheckResult::failed(
+                CheckName::Proof,
+                format!("PROOF_VERIFICATION_ERROR: {reason}"),
+            ),
+            issuer_key: CheckResult::could_not_check(
+                CheckName::IssuerKey,
+                "not checked: there is no proof",
+            ),
         };
     }
     if let Some(finding) = data_loss_without_rdfc(document, &proofs, env) {
@@ -60,7 +67,11 @@ pub(crate) fn check_proofs(document: &Value, env: &VerifyEnv<'_>) -> ProofFindin
         .iter()
         .enumerate()
         .map(|(position, proof)| {
-            let label = if proofs.len() == 1 { "proof".to_owned() } else { format!("proof {}", position + 1) };
+            let label = if proofs.len() == 1 {
+                "proof".to_owned()
+            } else {
+                format!("proof {}", position + 1)
+            };
             check_one(document, proof, issuer, env, label)
         })
         .collect();
@@ -73,7 +84,11 @@ pub(crate) fn check_proofs(document: &Value, env: &VerifyEnv<'_>) -> ProofFindin
 /// Proofs that do not canonicalize with JSON-LD (eddsa-jcs-2022) never run safe mode, so a term
 /// no context defines would be shown unsigned by any JSON-LD consumer: check it once here
 /// (DI-03). RDFC proofs get the same check from their transformation.
-fn data_loss_without_rdfc(document: &Value, proofs: &[&Value], env: &VerifyEnv<'_>) -> Option<ProofFindings> {
+fn data_loss_without_rdfc(
+    document: &Value,
+    proofs: &[&Value],
+    env: &VerifyEnv<'_>,
+) -> Option<ProofFindings> {
     let all_rdfc = proofs.iter().all(|proof| {
         let cryptosuite = proof.get("cryptosuite").and_then(Value::as_str);
         let proof_type = proof.get("type").and_then(Value::as_str);
@@ -90,20 +105,36 @@ fn data_loss_without_rdfc(document: &Value, proofs: &[&Value], env: &VerifyEnv<'
     })
 }
 
-fn check_one(document: &Value, proof: &Value, issuer: Option<&str>, env: &VerifyEnv<'_>, label: String) -> OneProof {
+fn check_one(
+    document: &Value,
+    proof: &Value,
+    issuer: Option<&str>,
+    env: &VerifyEnv<'_>,
+    label: String,
+) -> OneProof {
     let failed = |error: ProofError| (Outcome::Failed, format!("{}: {error}", error.code()));
-    if let Err(error) = proof::check_proof_shape(proof).and_then(|_| proof::check_proof_purpose(proof, ASSERTION_METHOD)) {
+    if let Err(error) = proof::check_proof_shape(proof)
+        .and_then(|_| proof::check_proof_purpose(proof, ASSERTION_METHOD))
+    {
         return OneProof {
             label,
             proof: Err(failed(error)),
-            issuer_key: Err((Outcome::CouldNotCheck, "not checked: the proof is malformed".to_owned())),
+            issuer_key: Err((
+                Outcome::CouldNotCheck,
+                "not checked: the proof is malformed".to_owned(),
+            )),
         };
     }
-    let method = proof.get("verificationMethod").and_then(Value::as_str).unwrap_or_default();
+    let method = proof
+        .get("verificationMethod")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let did = did_of_url(method);
     let key = resolve_key(did, method, issuer, env);
     let issuer_key = match &key {
-        Ok(_) => Ok(format!("{method} belongs to the issuer and is listed under assertionMethod")),
+        Ok(_) => Ok(format!(
+            "{method} belongs to the issuer and is listed under assertionMethod"
+        )),
         Err(finding) => Err(finding.clone()),
     };
     let proof_result = match key_for_signature(did, method, key, env) {
@@ -113,25 +144,43 @@ fn check_one(document: &Value, proof: &Value, issuer: Option<&str>, env: &Verify
         },
         Err(reason) => Err((Outcome::CouldNotCheck, reason)),
     };
-    OneProof { label, proof: proof_result, issuer_key }
+    OneProof {
+        label,
+        proof: proof_result,
+        issuer_key,
+    }
 }
 
 /// Resolves the key of `method` for the issuer, with every binding check.
-fn resolve_key(did: &str, method: &str, issuer: Option<&str>, env: &VerifyEnv<'_>) -> Result<VerifyingKey, (Outcome, String)> {
+fn resolve_key(
+    did: &str,
+    method: &str,
+    issuer: Option<&str>,
+    env: &VerifyEnv<'_>,
+) -> Result<VerifyingKey, (Outcome, String)> {
     let Some(issuer) = issuer else {
-        return Err((Outcome::Failed, "the credential names no issuer, so no key can be bound to it".to_owned()));
+        return Err((
+            Outcome::Failed,
+            "the credential names no issuer, so no key can be bound to it".to_owned(),
+        ));
     };
     if did != issuer {
-        return Err((Outcome::Failed, format!("issuer {issuer} does not control verification method {method}")));
+        return Err((
+            Outcome::Failed,
+            format!("issuer {issuer} does not control verification method {method}"),
+        ));
     }
     if !did.starts_with("did:") {
         return Err((
             Outcome::CouldNotCheck,
-            format!("the issuer {issuer} is not a DID; Brevet resolves the keys of DID issuers (did:key, did:web) only"),
+            format!(
+                "the issuer {issuer} is not a DID; Brevet resolves the keys of DID issuers (did:key, did:web) only"
+            ),
         ));
     }
     let document = did_document(did, env)?;
-    resolve_verification_key(&document, did, method, ASSERTION_METHOD).map_err(|error| (Outcome::Failed, binding_detail(&error)))
+    resolve_verification_key(&document, did, method, ASSERTION_METHOD)
+        .map_err(|error| (Outcome::Failed, binding_detail(&error)))
 }
 
 /// The key to check the signature with: the issuer's, or, when the method is not the issuer's but
@@ -147,7 +196,8 @@ fn key_for_signature(
         Err(_) if did.starts_with("did:key:") => did_document(did, env)
             .map_err(|(_, reason)| reason)
             .and_then(|document| {
-                resolve_verification_key(&document, did, method, ASSERTION_METHOD).map_err(|error| binding_detail(&error))
+                resolve_verification_key(&document, did, method, ASSERTION_METHOD)
+                    .map_err(|error| binding_detail(&error))
             })
             .map_err(|reason| format!("not checked: {reason}")),
         Err((_, reason)) => Err(format!("not checked: no key for {method} ({reason})")),
@@ -157,11 +207,22 @@ fn key_for_signature(
 /// A DID document: did:key locally, anything else from the caller's source.
 fn did_document(did: &str, env: &VerifyEnv<'_>) -> Result<Value, (Outcome, String)> {
     if did.starts_with("did:key:") {
-        return resolve_did_key(did).map_err(|error| (Outcome::Failed, format!("{did} is not a valid did:key: {error}")));
+        return resolve_did_key(did).map_err(|error| {
+            (
+                Outcome::Failed,
+                format!("{did} is not a valid did:key: {error}"),
+            )
+        });
     }
     env.dids.did_document(did).map_err(|error| match error {
-        SourceError::Unavailable(reason) => (Outcome::CouldNotCheck, format!("the DID document of {did} could not be had: {reason}")),
-        SourceError::Invalid(reason) => (Outcome::Failed, format!("the DID document of {did} is not acceptable: {reason}")),
+        SourceError::Unavailable(reason) => (
+            Outcome::CouldNotCheck,
+            format!("the DID document of {did} could not be had: {reason}"),
+        ),
+        SourceError::Invalid(reason) => (
+            Outcome::Failed,
+            format!("the DID document of {did} is not acceptable: {reason}"),
+        ),
     })
 }
 
@@ -170,7 +231,11 @@ fn binding_detail(error: &KeyBindingError) -> String {
 }
 
 fn describe_proof(proof: &Value) -> String {
-    let kind = proof.get("cryptosuite").or_else(|| proof.get("type")).and_then(Value::as_str).unwrap_or("proof");
+    let kind = proof
+        .get("cryptosuite")
+        .or_else(|| proof.get("type"))
+        .and_then(Value::as_str)
+        .unwrap_or("proof");
     match proof.get("created").and_then(Value::as_str) {
         Some(created) => format!("{kind} signature verifies (created {created})"),
         None => format!("{kind} signature verifies"),
@@ -178,9 +243,17 @@ fn describe_proof(proof: &Value) -> String {
 }
 
 /// Failed if any proof failed, else could-not-check if any could not be checked, else passed.
-fn combine(name: CheckName, results: &[OneProof], pick: impl Fn(&OneProof) -> &Result<String, (Outcome, String)>) -> CheckResult {
+fn combine(
+    name: CheckName,
+    results: &[OneProof],
+    pick: impl Fn(&OneProof) -> &Result<String, (Outcome, String)>,
+) -> CheckResult {
     let with_label = |result: &OneProof, text: &str| {
-        if results.len() == 1 { text.to_owned() } else { format!("{}: {text}", result.label) }
+        if results.len() == 1 {
+            text.to_owned()
+        } else {
+            format!("{}: {text}", result.label)
+        }
     };
     for wanted in [Outcome::Failed, Outcome::CouldNotCheck] {
         let reasons: Vec<String> = results
@@ -194,7 +267,14 @@ fn combine(name: CheckName, results: &[OneProof], pick: impl Fn(&OneProof) -> &R
             return CheckResult::new(name, wanted, reasons.join("; "));
         }
     }
-    let summaries: Vec<String> =
-        results.iter().filter_map(|result| pick(result).as_ref().ok().map(|text| with_label(result, text))).collect();
+    let summaries: Vec<String> = results
+        .iter()
+        .filter_map(|result| {
+            pick(result)
+                .as_ref()
+                .ok()
+                .map(|text| with_label(result, text))
+        })
+        .collect();
     CheckResult::passed(name, summaries.join("; "))
 }

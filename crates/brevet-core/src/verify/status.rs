@@ -29,13 +29,22 @@ pub(crate) fn check_credential_status(document: &Value, env: &VerifyEnv<'_>) -> 
         Some(single) => vec![single],
     };
     if entries.is_empty() {
-        return CheckResult::not_applicable(CheckName::Status, "no credentialStatus: the issuer offers no revocation or suspension");
+        return CheckResult::not_applicable(
+            CheckName::Status,
+            "no credentialStatus: the issuer offers no revocation or suspension",
+        );
     }
     let issuer = issuer_id(document);
-    let findings: Vec<(Outcome, String)> = entries.iter().map(|entry| check_entry(entry, issuer, env)).collect();
+    let findings: Vec<(Outcome, String)> = entries
+        .iter()
+        .map(|entry| check_entry(entry, issuer, env))
+        .collect();
     for wanted in [Outcome::Failed, Outcome::CouldNotCheck] {
-        let reasons: Vec<&str> =
-            findings.iter().filter(|(outcome, _)| *outcome == wanted).map(|(_, reason)| reason.as_str()).collect();
+        let reasons: Vec<&str> = findings
+            .iter()
+            .filter(|(outcome, _)| *outcome == wanted)
+            .map(|(_, reason)| reason.as_str())
+            .collect();
         if !reasons.is_empty() {
             return CheckResult::new(CheckName::Status, wanted, reasons.join("; "));
         }
@@ -53,7 +62,10 @@ fn check_entry(entry: &Value, issuer: Option<&str>, env: &VerifyEnv<'_>) -> (Out
     };
     if !is_bitstring {
         let shown = entry_type.map_or_else(|| "(none)".to_owned(), Value::to_string);
-        return (Outcome::CouldNotCheck, format!("status entry type {shown} is not supported (only {ENTRY_TYPE})"));
+        return (
+            Outcome::CouldNotCheck,
+            format!("status entry type {shown} is not supported (only {ENTRY_TYPE})"),
+        );
     }
     let entry = match StatusEntry::parse(entry) {
         Ok(entry) => entry,
@@ -63,7 +75,13 @@ fn check_entry(entry: &Value, issuer: Option<&str>, env: &VerifyEnv<'_>) -> (Out
     let list = match env.status_lists.status_list_credential(url) {
         Ok(list) => list,
         Err(SourceError::Unavailable(reason) | SourceError::Invalid(reason)) => {
-            return (Outcome::CouldNotCheck, format!("{RETRIEVAL_ERROR}: the {} list {url} could not be had: {reason}", entry.status_purpose));
+            return (
+                Outcome::CouldNotCheck,
+                format!(
+                    "{RETRIEVAL_ERROR}: the {} list {url} could not be had: {reason}",
+                    entry.status_purpose
+                ),
+            );
         }
     };
     if let Some(finding) = verify_list_credential(&list, url, issuer, env) {
@@ -76,8 +94,17 @@ fn check_entry(entry: &Value, issuer: Option<&str>, env: &VerifyEnv<'_>) -> (Out
                 "suspension" => "suspended".to_owned(),
                 other => format!("{other} status set"),
             };
-            let message = outcome.message.map(|message| format!(" ({message})")).unwrap_or_default();
-            (Outcome::Failed, format!("{state}{message}: the {} list {url} has entry {} set", outcome.purpose, outcome.index))
+            let message = outcome
+                .message
+                .map(|message| format!(" ({message})"))
+                .unwrap_or_default();
+            (
+                Outcome::Failed,
+                format!(
+                    "{state}{message}: the {} list {url} has entry {} set",
+                    outcome.purpose, outcome.index
+                ),
+            )
         }
         Ok(outcome) => {
             let state = match outcome.purpose.as_str() {
@@ -85,30 +112,58 @@ fn check_entry(entry: &Value, issuer: Option<&str>, env: &VerifyEnv<'_>) -> (Out
                 "suspension" => "not suspended".to_owned(),
                 other => format!("{other} status not set"),
             };
-            (Outcome::Passed, format!("{state} (entry {} of {url})", outcome.index))
+            (
+                Outcome::Passed,
+                format!("{state} (entry {} of {url})", outcome.index),
+            )
         }
-        Err(error) if error.code() == RETRIEVAL_ERROR => (Outcome::CouldNotCheck, format!("{RETRIEVAL_ERROR}: {error}")),
+        Err(error) if error.code() == RETRIEVAL_ERROR => (
+            Outcome::CouldNotCheck,
+            format!("{RETRIEVAL_ERROR}: {error}"),
+        ),
         Err(error) => (Outcome::Failed, format!("{}: {error}", error.code())),
     }
 }
 
 /// Verifies the list credential itself; `None` when it is acceptable.
-fn verify_list_credential(list: &Value, url: &str, issuer: Option<&str>, env: &VerifyEnv<'_>) -> Option<(Outcome, String)> {
-    let refuse = |reason: String| Some((Outcome::Failed, format!("{VERIFICATION_ERROR}: the status list {url} {reason}")));
+fn verify_list_credential(
+    list: &Value,
+    url: &str,
+    issuer: Option<&str>,
+    env: &VerifyEnv<'_>,
+) -> Option<(Outcome, String)> {
+    let refuse = |reason: String| {
+        Some((
+            Outcome::Failed,
+            format!("{VERIFICATION_ERROR}: the status list {url} {reason}"),
+        ))
+    };
     if let Err(error) = check_contexts(list, env.ld) {
         return refuse(format!("is refused: {error}"));
     }
     let list_issuer = issuer_id(list);
     if list_issuer.is_none() || list_issuer != issuer {
-        return refuse(format!("is issued by {}, not by the credential's issuer {}", list_issuer.unwrap_or("nobody"), issuer.unwrap_or("(none)")));
+        return refuse(format!(
+            "is issued by {}, not by the credential's issuer {}",
+            list_issuer.unwrap_or("nobody"),
+            issuer.unwrap_or("(none)")
+        ));
     }
     let findings = check_proofs(list, env);
     for (name, result) in [("proof", &findings.proof), ("key", &findings.issuer_key)] {
         match result.outcome {
             Outcome::Passed | Outcome::NotApplicable => {}
-            Outcome::Failed => return refuse(format!("does not verify ({name}): {}", result.detail)),
+            Outcome::Failed => {
+                return refuse(format!("does not verify ({name}): {}", result.detail));
+            }
             Outcome::CouldNotCheck => {
-                return Some((Outcome::CouldNotCheck, format!("the status list {url} could not be verified ({name}): {}", result.detail)));
+                return Some((
+                    Outcome::CouldNotCheck,
+                    format!(
+                        "the status list {url} could not be verified ({name}): {}",
+                        result.detail
+                    ),
+                ));
             }
         }
     }
