@@ -63,3 +63,24 @@ test('unreadable input exits 2', () => {
   assert.equal(node('verify.mjs', [join(work, 'missing.json')]).status, 2);
   assert.equal(node('sign.mjs', ['--key', join(work, 'missing-key.json'), fixture]).status, 2);
 });
+
+test('every context Brevet pins that the npm packages also ship is identical', async () => {
+  const {documentLoader} = await import('./lib/loader.mjs');
+  const {isDeepStrictEqual} = await import('node:util');
+  const contextsDir = join(here, '..', 'crates', 'brevet-core', 'contexts');
+  const manifest = JSON.parse(readFileSync(join(contextsDir, 'manifest.json'), 'utf8'));
+  let compared = 0;
+  for(const {url, file} of manifest) {
+    let shipped;
+    try {
+      shipped = (await documentLoader(url)).document;
+    } catch {
+      console.log(`# not in the npm context packages, not compared: ${url}`);
+      continue;
+    }
+    const pinned = JSON.parse(readFileSync(join(contextsDir, file), 'utf8'));
+    assert.ok(isDeepStrictEqual(shipped, pinned), `${url}: ${file} differs from the npm package's context`);
+    compared++;
+  }
+  assert.ok(compared >= 10, `only ${compared} contexts compared`);
+});
