@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::cache::{ContextCache, LocalKey, ProcessKey};
 use crate::error::fail;
+use crate::fast_hash::FastMap;
 use crate::iri::{is_absolute_iri, is_blank_node, is_well_formed_language, resolve};
 use crate::term_definition::{DefineState, create_term_definition};
 use crate::{DocumentLoader, ErrorCode, JsonLdError, ProcessingMode};
@@ -125,7 +126,7 @@ impl TermDefinition {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ActiveContext {
     pub(crate) id: u64,
-    pub(crate) terms: HashMap<Arc<str>, Arc<TermDefinition>>,
+    pub(crate) terms: FastMap<Arc<str>, Arc<TermDefinition>>,
     pub(crate) base: Option<String>,
     pub(crate) original_base: Option<String>,
     pub(crate) vocab: Option<String>,

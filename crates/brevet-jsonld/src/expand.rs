@@ -64,6 +64,11 @@ pub(crate) fn expand_iri<'a>(
     Some(Cow::Borrowed(value))
 }
 
+/// True when `key` IRI-expands (vocab-relative) to `keyword`; cheaper than `expand_iri`.
+fn expands_to(context: &ActiveContext, key: &str, keyword: &str) -> bool {
+    key == keyword || context.term(key).is_some_and(|definition| definition.iri.as_deref() == Some(keyword))
+}
+
 fn as_slice(value: &Value) -> &[Value] {
     match value {
         Value::Array(items) => items,
@@ -108,11 +113,13 @@ fn is_node_object(value: &Value) -> bool {
 
 /// Appends `value` (flattening one array level) to the array at `key` in `map`.
 fn add_value(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let entry = match map.get_mut(key) {
-        Some(existing) => existing,
-        None => map
-            .entry(key.to_owned())
-            .or_insert_with(|| Value::Array(Vec::new())),
+    let Some(entry) = map.get_mut(key) else {
+        let value = match value {
+            Value::Array(items) => Value::Array(items),
+            other => Value::Array(vec![other]),
+        };
+        map.insert(key.to_owned(), value);
+        return;
     };
     if !entry.is_array() {
         let single = entry.take();
@@ -312,7 +319,7 @@ impl Expander<'_, '_> {
         let type_scoped = Arc::clone(&context);
         let mut type_keys: Vec<&String> = element
             .keys()
-            .filter(|key| expand_iri(&context, key, false, true).as_deref() == Some("@type"))
+            .filter(|key| expands_to(&context, key, "@type"))
             .collect();
         type_keys.sort();
         let mut input_type: Option<Cow<'_, str>> = None;
@@ -341,7 +348,7 @@ impl Expander<'_, '_> {
         {
             input_type = expand_iri(&context, last, true, true);
         }
-        let mut result = Map::new();
+        let mut result = Map::with_capacity(element.len());
         let state = EntryState {
             context: &context,
             type_scoped: &type_scoped,
@@ -480,7 +487,7 @@ impl Expander<'_, '_> {
                 };
                 if nested
                     .keys()
-                    .any(|key| expand_iri(context, key, false, true).as_deref() == Some("@value"))
+                    .any(|key| expands_to(context, key, "@value"))
                 {
                     return fail(
                         ErrorCode::INVALID_NEST_VALUE,

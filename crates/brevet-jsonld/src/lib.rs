@@ -8,6 +8,7 @@ mod cache;
 mod context;
 mod error;
 mod expand;
+mod fast_hash;
 mod iri;
 mod loader;
 mod processor;
