@@ -36,6 +36,34 @@ pub(crate) fn expand_iri<'a>(
             return definition.iri.as_deref().map(Cow::Borrowed);
         }
     }
+    expand_iri_without_term(context, value, document_relative, vocab)
+}
+
+/// A property key's expanded IRI together with its term definition (one map lookup).
+fn expand_property<'a>(
+    context: &'a ActiveContext,
+    key: &'a str,
+) -> (Option<Cow<'a, str>>, Option<&'a Arc<TermDefinition>>) {
+    if is_keyword(key) {
+        return (Some(Cow::Borrowed(key)), None);
+    }
+    match context.term(key) {
+        Some(definition) => (
+            definition.iri.as_deref().map(Cow::Borrowed),
+            Some(definition),
+        ),
+        None if has_keyword_form(key) => (None, None),
+        None => (expand_iri_without_term(context, key, false, true), None),
+    }
+}
+
+/// IRI Expansion steps 6-9, for a value known not to be a keyword or a defined term.
+fn expand_iri_without_term<'a>(
+    context: &'a ActiveContext,
+    value: &'a str,
+    document_relative: bool,
+    vocab: bool,
+) -> Option<Cow<'a, str>> {
     if let Some(at) = value
         .get(1..)
         .and_then(|rest| rest.find(':'))
@@ -66,7 +94,10 @@ pub(crate) fn expand_iri<'a>(
 
 /// True when `key` IRI-expands (vocab-relative) to `keyword`; cheaper than `expand_iri`.
 fn expands_to(context: &ActiveContext, key: &str, keyword: &str) -> bool {
-    key == keyword || context.term(key).is_some_and(|definition| definition.iri.as_deref() == Some(keyword))
+    key == keyword
+        || context
+            .term(key)
+            .is_some_and(|definition| definition.iri.as_deref() == Some(keyword))
 }
 
 fn as_slice(value: &Value) -> &[Value] {
@@ -175,6 +206,16 @@ impl Expander<'_, '_> {
         value: &Value,
     ) -> Result<Value, JsonLdError> {
         let definition = active_property.and_then(|property| context.term(property));
+        self.expand_value_with(context, definition, value)
+    }
+
+    /// Value Expansion with the active property's definition already looked up.
+    fn expand_value_with(
+        &self,
+        context: &ActiveContext,
+        definition: Option<&Arc<TermDefinition>>,
+        value: &Value,
+    ) -> Result<Value, JsonLdError> {
         let type_mapping = definition.and_then(|definition| definition.type_mapping.as_deref());
         if let Value::String(string) = value
             && let Some(mapping @ ("@id" | "@vocab")) = type_mapping
@@ -229,6 +270,26 @@ impl Expander<'_, '_> {
         from_map: bool,
     ) -> Result<Value, JsonLdError> {
         let property_definition = active_property.and_then(|property| active.term(property));
+        self.expand_with(
+            active,
+            active_property,
+            property_definition,
+            element,
+            base_url,
+            from_map,
+        )
+    }
+
+    /// The Expansion algorithm with the active property's definition already looked up.
+    fn expand_with(
+        &self,
+        active: &Arc<ActiveContext>,
+        active_property: Option<&str>,
+        property_definition: Option<&Arc<TermDefinition>>,
+        element: &Value,
+        base_url: Option<&str>,
+        from_map: bool,
+    ) -> Result<Value, JsonLdError> {
         let property_scoped =
             property_definition.and_then(|definition| definition.context.as_ref());
         match element {
@@ -238,8 +299,14 @@ impl Expander<'_, '_> {
                     .is_some_and(|definition| definition.has_container(container::LIST));
                 let mut result = Vec::with_capacity(items.len());
                 for item in items {
-                    let expanded =
-                        self.expand(active, active_property, item, base_url, from_map)?;
+                    let expanded = self.expand_with(
+                        active,
+                        active_property,
+                        property_definition,
+                        item,
+                        base_url,
+                        from_map,
+                    )?;
                     match expanded {
                         Value::Array(values) if as_list => {
                             result.push(single("@list", Value::Array(values)))
@@ -271,7 +338,7 @@ impl Expander<'_, '_> {
                         let context = self.env.process_scoped(active, scoped, flags)?;
                         self.expand_value(&context, active_property, scalar)
                     }
-                    None => self.expand_value(active, active_property, scalar),
+                    None => self.expand_value_with(active, property_definition, scalar),
                 }
             }
         }
@@ -374,7 +441,8 @@ impl Expander<'_, '_> {
             if key == "@context" {
                 continue;
             }
-            let expanded_property = match expand_iri(context, key, false, true) {
+            let (expanded_property, definition) = expand_property(context, key);
+            let expanded_property = match expanded_property {
                 Some(property) if property.contains(':') || is_keyword(&property) => property,
                 _ => {
                     self.safe_fail::<()>(ErrorCode::SAFE_INVALID_PROPERTY, || {
@@ -417,7 +485,6 @@ impl Expander<'_, '_> {
                 continue;
             }
 
-            let definition = context.term(key.as_str());
             let containers = definition.map_or(0, |definition| definition.container);
             let expanded_value =
                 if definition.is_some_and(|d| d.type_mapping.as_deref() == Some("@json")) {
@@ -434,7 +501,7 @@ impl Expander<'_, '_> {
                 {
                     self.expand_index_map(state, key, containers, definition, index_map)?
                 } else {
-                    self.expand(context, Some(key), value, state.base_url, false)?
+                    self.expand_with(context, Some(key), definition, value, state.base_url, false)?
                 };
             if expanded_value.is_null() {
                 continue;
@@ -485,10 +552,7 @@ impl Expander<'_, '_> {
                         format!("{nest_key} value must be an object"),
                     );
                 };
-                if nested
-                    .keys()
-                    .any(|key| expands_to(context, key, "@value"))
-                {
+                if nested.keys().any(|key| expands_to(context, key, "@value")) {
                     return fail(
                         ErrorCode::INVALID_NEST_VALUE,
                         format!("{nest_key} value cannot have @value"),

@@ -53,7 +53,8 @@ impl Hasher for FxHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        // Fold the well-mixed high bits into the low bits the table indexes with.
+        self.hash.rotate_left(26)
     }
 }
 

@@ -17,13 +17,20 @@ struct PinnedFiles {
 impl PinnedFiles {
     fn new() -> Self {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../brevet-core/contexts");
-        let manifest: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("manifest")).expect("json");
+        let manifest: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("manifest.json")).expect("manifest"),
+        )
+        .expect("json");
         let mut documents = HashMap::new();
         for entry in manifest.as_array().expect("array") {
             let file = dir.join(entry["file"].as_str().expect("file"));
-            let document: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("context")).expect("json");
-            documents.insert(entry["url"].as_str().expect("url").to_owned(), Arc::new(document));
+            let document: Value =
+                serde_json::from_str(&std::fs::read_to_string(&file).expect("context"))
+                    .expect("json");
+            documents.insert(
+                entry["url"].as_str().expect("url").to_owned(),
+                Arc::new(document),
+            );
         }
         PinnedFiles { documents }
     }
@@ -31,11 +38,15 @@ impl PinnedFiles {
 
 impl DocumentLoader for PinnedFiles {
     fn load(&self, url: &str) -> Result<RemoteDocument, LoadError> {
-        let document = self
-            .documents
-            .get(url)
-            .ok_or_else(|| LoadError { url: url.to_owned(), reason: "not pinned".to_owned() })?;
-        Ok(RemoteDocument { document_url: url.to_owned(), document: Arc::clone(document), context_url: None })
+        let document = self.documents.get(url).ok_or_else(|| LoadError {
+            url: url.to_owned(),
+            reason: "not pinned".to_owned(),
+        })?;
+        Ok(RemoteDocument {
+            document_url: url.to_owned(),
+            document: Arc::clone(document),
+            context_url: None,
+        })
     }
 }
 
@@ -113,13 +124,19 @@ fn thread_cpu_ns() -> Option<u64> {
 }
 
 fn measure(processor: &Processor, name: &str, document: &Value, options: &Options) {
-    processor.expand(document, options).unwrap_or_else(|error| panic!("{name}: {error}"));
+    processor
+        .expand(document, options)
+        .unwrap_or_else(|error| panic!("{name}: {error}"));
     let batch = 1_000;
     let mut per_batch: Vec<f64> = (0..20)
         .map(|_| {
             let (wall, cpu) = (Instant::now(), thread_cpu_ns());
             for _ in 0..batch {
-                std::hint::black_box(processor.expand(std::hint::black_box(document), options).expect("expand"));
+                std::hint::black_box(
+                    processor
+                        .expand(std::hint::black_box(document), options)
+                        .expect("expand"),
+                );
             }
             let elapsed_ns = match (cpu, thread_cpu_ns()) {
                 (Some(before), Some(after)) => (after - before) as f64,
@@ -140,12 +157,26 @@ fn measure(processor: &Processor, name: &str, document: &Value, options: &Option
 #[ignore = "timing; run in release mode"]
 fn expansion_speed() {
     let processor = Processor::new(Arc::new(PinnedFiles::new()));
-    let options = Options { safe_mode: true, ..Options::default() };
-    measure(&processor, "small OB 3.0 credential (safe mode)", &small_credential(), &options);
-    let full_ex: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/ob30/full_ex.json");
+    let options = Options {
+        safe_mode: true,
+        ..Options::default()
+    };
+    measure(
+        &processor,
+        "small OB 3.0 credential (safe mode)",
+        &small_credential(),
+        &options,
+    );
+    let full_ex: PathBuf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/ob30/full_ex.json");
     if let Ok(text) = std::fs::read_to_string(&full_ex) {
         let document: Value = serde_json::from_str(&text).expect("json");
-        measure(&processor, "ob30/full_ex.json (safe mode)", &document, &options);
+        measure(
+            &processor,
+            "ob30/full_ex.json (safe mode)",
+            &document,
+            &options,
+        );
     } else {
         println!("ob30/full_ex.json not found, skipped");
     }
