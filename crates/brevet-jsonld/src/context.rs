@@ -133,6 +133,10 @@ pub(crate) struct ActiveContext {
     pub(crate) default_language: Option<String>,
     pub(crate) default_direction: Option<Direction>,
     pub(crate) previous: Option<Arc<ActiveContext>>,
+    /// Terms that were defined as aliases of `@type` (checked again on use).
+    pub(crate) type_aliases: Vec<Arc<str>>,
+    /// Whether any term was defined as an alias of `@value`.
+    pub(crate) value_aliased: bool,
 }
 
 impl ActiveContext {

@@ -357,18 +357,13 @@ impl Expander<'_, '_> {
         if let Some(previous) = &active.previous
             && !from_map
         {
-            let mut keeps = false;
-            let mut only_id = element.len() == 1;
-            for key in element.keys() {
-                match expand_iri(active, key, false, true).as_deref() {
-                    Some("@value") => {
-                        keeps = true;
-                        break;
-                    }
-                    Some("@id") => {}
-                    _ => only_id = false,
-                }
-            }
+            let keeps = if active.value_aliased {
+                element.keys().any(|key| expands_to(active, key, "@value"))
+            } else {
+                element.contains_key("@value")
+            };
+            let only_id =
+                element.len() == 1 && element.keys().all(|key| expands_to(active, key, "@id"));
             if !keeps && !only_id {
                 context = Arc::clone(previous);
             }
@@ -384,11 +379,20 @@ impl Expander<'_, '_> {
             context = self.env.process_embedded(&context, local, base_url)?;
         }
         let type_scoped = Arc::clone(&context);
-        let mut type_keys: Vec<&String> = element
-            .keys()
-            .filter(|key| expands_to(&context, key, "@type"))
-            .collect();
-        type_keys.sort();
+        let mut type_keys: Vec<&String> = Vec::new();
+        if let Some((key, _)) = element.get_key_value("@type") {
+            type_keys.push(key);
+        }
+        for alias in &context.type_aliases {
+            if let Some((key, _)) = element.get_key_value(alias.as_ref())
+                && expands_to(&context, key, "@type")
+            {
+                type_keys.push(key);
+            }
+        }
+        if type_keys.len() > 1 {
+            type_keys.sort();
+        }
         let mut input_type: Option<Cow<'_, str>> = None;
         for key in &type_keys {
             let mut terms: Vec<&str> = as_slice(&element[key.as_str()])

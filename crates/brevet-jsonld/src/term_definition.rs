@@ -552,8 +552,16 @@ fn finish(
         }
         _ => Arc::new(definition),
     };
-    state.active.terms.insert(Arc::from(term), definition);
-    state.defined.insert(term.to_owned(), true);
+    let term: Arc<str> = Arc::from(term);
+    match definition.iri.as_deref() {
+        Some("@type") if !state.active.type_aliases.contains(&term) => {
+            state.active.type_aliases.push(Arc::clone(&term));
+        }
+        Some("@value") => state.active.value_aliased = true,
+        _ => {}
+    }
+    state.active.terms.insert(Arc::clone(&term), definition);
+    state.defined.insert(term.to_string(), true);
     Ok(())
 }
 
