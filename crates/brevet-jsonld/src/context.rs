@@ -475,7 +475,7 @@ impl Env<'_> {
                             format!("@vocab {value} is not absolute"),
                         );
                     }
-                    let expanded = crate::expand::expand_iri(result, value, true, true)
+                    let expanded = crate::iri_expansion::expand_iri(result, value, true, true)
                         .map(|iri| iri.into_owned())
                         .ok_or_else(|| {
                             JsonLdError::new(

@@ -8,10 +8,14 @@ mod cache;
 mod context;
 mod error;
 mod expand;
+mod expand_keywords;
+mod expand_maps;
 mod fast_hash;
 mod iri;
+mod iri_expansion;
 mod loader;
 mod processor;
+mod shapes;
 mod term_definition;
 mod to_rdf;
 

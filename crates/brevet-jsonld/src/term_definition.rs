@@ -10,10 +10,10 @@ use crate::context::{
     ActiveContext, Direction, Env, ProcessFlags, ScopedContext, TermDefinition, container, next_id,
 };
 use crate::error::fail;
-use crate::expand::expand_iri;
 use crate::iri::{
     ends_with_gen_delim, has_keyword_form, is_absolute_iri, is_blank_node, is_keyword,
 };
+use crate::iri_expansion::expand_iri;
 use crate::{ErrorCode, JsonLdError, ProcessingMode};
 
 /// State shared by the term definitions of one local context.
