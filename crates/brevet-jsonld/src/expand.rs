@@ -203,7 +203,7 @@ impl Expander<'_, '_> {
             let keeps = if active.value_aliased {
                 element.keys().any(|key| expands_to(active, key, "@value"))
             } else {
-                element.contains_key("@value")
+                element.keys().any(|key| key == "@value")
             };
             let only_id =
                 element.len() == 1 && element.keys().all(|key| expands_to(active, key, "@id"));
@@ -218,31 +218,43 @@ impl Expander<'_, '_> {
             };
             context = self.env.process_scoped(&context, &scoped, flags)?;
         }
-        if let Some(local) = element.get("@context") {
+        let local_context = element
+            .iter()
+            .find_map(|(key, value)| (key == "@context").then_some(value));
+        if let Some(local) = local_context {
             context = self.env.process_embedded(&context, local, base_url)?;
         }
         let type_scoped = Arc::clone(&context);
-        let mut type_keys: Vec<&String> = Vec::new();
-        if let Some((key, _)) = element.get_key_value("@type") {
-            type_keys.push(key);
-        }
-        for alias in &context.type_aliases {
-            if let Some((key, _)) = element.get_key_value(alias.as_ref())
-                && expands_to(&context, key, "@type")
-            {
-                type_keys.push(key);
+        let mut type_keys: Vec<(&String, &Value)> = Vec::new();
+        for (key, value) in element {
+            let is_type = key == "@type"
+                || (context
+                    .type_aliases
+                    .iter()
+                    .any(|alias| alias.as_ref() == key.as_str())
+                    && expands_to(&context, key, "@type"));
+            if is_type {
+                type_keys.push((key, value));
             }
         }
         if type_keys.len() > 1 {
-            type_keys.sort();
+            type_keys.sort_by(|a, b| a.0.cmp(b.0));
         }
         let mut input_type: Option<Cow<'_, str>> = None;
-        for key in &type_keys {
-            let mut terms: Vec<&str> = as_slice(&element[key.as_str()])
-                .iter()
-                .filter_map(Value::as_str)
-                .collect();
-            terms.sort_unstable();
+        for (_, value) in &type_keys {
+            let single_term: &str;
+            let mut sorted: Vec<&str>;
+            let terms: &[&str] = match value {
+                Value::String(single) => {
+                    single_term = single.as_str();
+                    std::slice::from_ref(&single_term)
+                }
+                other => {
+                    sorted = as_slice(other).iter().filter_map(Value::as_str).collect();
+                    sorted.sort_unstable();
+                    &sorted
+                }
+            };
             for term in terms {
                 if let Some(definition) = type_scoped.term(term)
                     && let Some(scoped) = &definition.context
@@ -255,10 +267,8 @@ impl Expander<'_, '_> {
                 }
             }
         }
-        if let Some(first) = type_keys.first()
-            && let Some(last) = as_slice(&element[first.as_str()])
-                .last()
-                .and_then(Value::as_str)
+        if let Some((_, first)) = type_keys.first()
+            && let Some(last) = as_slice(first).last().and_then(Value::as_str)
         {
             input_type = expand_iri(&context, last, true, true);
         }

@@ -162,27 +162,52 @@ pub(crate) fn finish_object(
     mut result: Map<String, Value>,
     active_property: Option<&str>,
 ) -> Result<Value, JsonLdError> {
-    if let Some(value) = result.get("@value") {
-        if let Some(key) = result.keys().find(|key| {
-            !matches!(
-                key.as_str(),
-                "@direction" | "@index" | "@language" | "@type" | "@value"
-            )
-        }) {
+    // One pass over the keys instead of a hash lookup per keyword.
+    let (mut has_value, mut has_type, mut has_language, mut has_direction) =
+        (false, false, false, false);
+    let (mut has_set, mut has_list, mut has_index, mut has_id) = (false, false, false, false);
+    for key in result.keys() {
+        match key.as_str() {
+            "@value" => has_value = true,
+            "@type" => has_type = true,
+            "@language" => has_language = true,
+            "@direction" => has_direction = true,
+            "@set" => has_set = true,
+            "@list" => has_list = true,
+            "@index" => has_index = true,
+            "@id" => has_id = true,
+            _ => {}
+        }
+    }
+    if has_value {
+        let allowed = usize::from(has_value)
+            + usize::from(has_type)
+            + usize::from(has_language)
+            + usize::from(has_direction)
+            + usize::from(has_index);
+        if allowed != result.len() {
+            let key = result
+                .keys()
+                .find(|key| {
+                    !matches!(
+                        key.as_str(),
+                        "@direction" | "@index" | "@language" | "@type" | "@value"
+                    )
+                })
+                .map_or_else(String::new, Clone::clone);
             return fail(
                 ErrorCode::INVALID_VALUE_OBJECT,
                 format!("value object cannot have {key}"),
             );
         }
-        if result.contains_key("@type")
-            && (result.contains_key("@language") || result.contains_key("@direction"))
-        {
+        if has_type && (has_language || has_direction) {
             return fail(
                 ErrorCode::INVALID_VALUE_OBJECT,
                 "value object with both @type and @language/@direction",
             );
         }
-        let type_value = result.get("@type");
+        let type_value = if has_type { result.get("@type") } else { None };
+        let value = result.get("@value").unwrap_or(&Value::Null);
         if type_value.and_then(Value::as_str) == Some("@json") {
             // A JSON literal: any @value.
         } else if value.is_null() {
@@ -190,7 +215,7 @@ pub(crate) fn finish_object(
                 "value object with a null @value".to_owned()
             })?;
             return Ok(Value::Null);
-        } else if !value.is_string() && result.contains_key("@language") {
+        } else if !value.is_string() && has_language {
             return fail(
                 ErrorCode::INVALID_LANGUAGE_TAGGED_VALUE,
                 format!("language-tagged value {value} is not a string"),
@@ -203,33 +228,32 @@ pub(crate) fn finish_object(
                 format!("value type {type_value} is not an IRI"),
             );
         }
-    } else if let Some(type_value) = result.get_mut("@type") {
-        if !type_value.is_array() {
+    } else if has_type {
+        if let Some(type_value) = result.get_mut("@type")
+            && !type_value.is_array()
+        {
             let single_type = type_value.take();
             *type_value = Value::Array(vec![single_type]);
         }
-    } else if result.contains_key("@set") || result.contains_key("@list") {
-        if result.len() > 2 || (result.len() == 2 && !result.contains_key("@index")) {
+    } else if has_set || has_list {
+        if result.len() > 2 || (result.len() == 2 && !has_index) {
             return fail(
                 ErrorCode::INVALID_SET_OR_LIST_OBJECT,
                 "@set / @list objects may only add @index",
             );
         }
-        if let Some(set) = result.remove("@set") {
+        if has_set && let Some(set) = result.remove("@set") {
             return Ok(set);
         }
     }
-    if result.len() == 1 && result.contains_key("@language") {
+    if result.len() == 1 && has_language {
         expander.safe_fail::<()>(ErrorCode::SAFE_DROPPED_OBJECT, || {
             "object with only @language would be dropped".to_owned()
         })?;
         return Ok(Value::Null);
     }
     if matches!(active_property, None | Some("@graph")) {
-        let dropped = result.is_empty()
-            || result.contains_key("@value")
-            || result.contains_key("@list")
-            || (result.len() == 1 && result.contains_key("@id"));
+        let dropped = result.is_empty() || has_value || has_list || (result.len() == 1 && has_id);
         if dropped {
             expander.safe_fail::<()>(ErrorCode::SAFE_DROPPED_OBJECT, || {
                 format!(

@@ -1,5 +1,6 @@
 //! Small helpers over expanded JSON-LD values (arrays, value / list / graph / node objects).
 
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 pub(crate) fn as_slice(value: &Value) -> &[Value] {
@@ -46,22 +47,25 @@ pub(crate) fn is_node_object(value: &Value) -> bool {
 
 /// Appends `value` (flattening one array level) to the array at `key` in `map`.
 pub(crate) fn add_value(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let Some(entry) = map.get_mut(key) else {
-        let value = match value {
-            Value::Array(items) => Value::Array(items),
-            other => Value::Array(vec![other]),
-        };
-        map.insert(key.to_owned(), value);
-        return;
-    };
-    if !entry.is_array() {
-        let single = entry.take();
-        *entry = Value::Array(vec![single]);
-    }
-    if let Value::Array(items) = entry {
-        match value {
-            Value::Array(values) => items.extend(values),
-            other => items.push(other),
+    match map.entry(key) {
+        Entry::Vacant(vacant) => {
+            vacant.insert(match value {
+                Value::Array(items) => Value::Array(items),
+                other => Value::Array(vec![other]),
+            });
+        }
+        Entry::Occupied(mut occupied) => {
+            let entry = occupied.get_mut();
+            if !entry.is_array() {
+                let single = entry.take();
+                *entry = Value::Array(vec![single]);
+            }
+            if let Value::Array(items) = entry {
+                match value {
+                    Value::Array(values) => items.extend(values),
+                    other => items.push(other),
+                }
+            }
         }
     }
 }

@@ -21,8 +21,14 @@ fn measure(processor: &Processor, name: &str, document: &Value, options: &Option
     processor
         .expand(document, options)
         .unwrap_or_else(|error| panic!("{name}: {error}"));
-    let batch = 1_000;
-    let mut per_batch: Vec<f64> = (0..20)
+    let env_number = |name: &str, default: u32| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let batch = env_number("BREVET_PERF_BATCH", 1_000);
+    let mut per_batch: Vec<f64> = (0..env_number("BREVET_PERF_BATCHES", 20))
         .map(|_| {
             let (wall, cpu) = (Instant::now(), thread_cpu_ns());
             for _ in 0..batch {
