@@ -4,5 +4,6 @@
 mod eddsa;
 mod jsonld;
 mod ob30;
+mod ob30_schema;
 mod rdfc;
 mod vcdm2;

@@ -1,0 +1,450 @@
+//! The W3C VC Data Model rules (2.0, and 1.1 for credentials with the v1 context), checked on
+//! the JSON before any JSON-LD processing. Each rule is the one a test of the VC Data Model 2.0
+//! suite exercises (`vcdm2-inputs/*`), or a MUST of the 1.1 specification.
+
+use serde_json::{Map, Value};
+
+use super::errors::{ErrorCode, Findings, child, item};
+use super::iri::is_absolute_url;
+use super::{
+    CREDENTIALS_V1_CONTEXT, CREDENTIALS_V2_CONTEXT, CredentialInfo, ModelErrors, VcVersion,
+    ob3_rules,
+};
+use crate::datetime::DateTimeStamp;
+
+/// Why the credential is checked: issuance adds Brevet's own requirements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Verify,
+    Issue,
+}
+
+/// Properties whose objects must each carry a `type` (VC 2.0 §Data Schemas, §Status,
+/// §Evidence, §Refreshing, §Terms of Use), and whether an `id` is required too (by version).
+const TYPED_PROPERTIES: &[(&str, bool, bool)] = &[
+    // (property, id required in 2.0, id required in 1.1)
+    ("credentialStatus", false, true),
+    ("credentialSchema", true, true),
+    ("evidence", false, false),
+    ("refreshService", false, true),
+    ("termsOfUse", false, false),
+];
+
+pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, ModelErrors> {
+    let mut findings = Findings::default();
+    let Some(credential) = doc.as_object() else {
+        findings.push(
+            "$",
+            ErrorCode::Parsing,
+            "a credential must be a JSON object",
+        );
+        return Err(ModelErrors(findings.errors));
+    };
+
+    let version = check_context(credential, &mut findings);
+    let types = check_types(credential, &mut findings);
+    let id = check_optional_url(credential, "$", "id", &mut findings);
+    let issuer_id = check_issuer(credential, &mut findings);
+    let subject_ids = check_subjects(credential, &mut findings);
+    let (valid_from, valid_until) = check_validity(credential, version, &mut findings);
+    for (property, id_required_v2, id_required_v1) in TYPED_PROPERTIES {
+        let id_required = match version {
+            Some(VcVersion::V1_1) => *id_required_v1,
+            _ => *id_required_v2,
+        };
+        check_typed_objects(credential, property, id_required, &mut findings);
+    }
+    let proofs = check_proofs(credential, &mut findings);
+    check_language_strings(credential, &mut findings);
+
+    let is_open_badge = types
+        .iter()
+        .any(|kind| kind == "OpenBadgeCredential" || kind == "AchievementCredential");
+    let has_achievement_subject = has_achievement_subject(credential);
+    if has_achievement_subject && !is_open_badge && !types.is_empty() {
+        findings.malformed(
+            "$.type",
+            "the credential subject is an AchievementSubject, so type must include OpenBadgeCredential or AchievementCredential",
+        );
+    }
+    if is_open_badge || has_achievement_subject {
+        let version = version.unwrap_or(VcVersion::V2);
+        ob3_rules::check(doc, version, &mut findings);
+        if purpose == Purpose::Issue && credential.get("issuer").is_some_and(Value::is_string) {
+            findings.malformed(
+                "$.issuer",
+                "an Open Badges issuer must be a Profile object with id, type [\"Profile\"] and name, not a bare string",
+            );
+        }
+    }
+
+    if !findings.errors.is_empty() {
+        return Err(ModelErrors(findings.errors));
+    }
+    let (Some(version), Some(issuer_id)) = (version, issuer_id) else {
+        // Unreachable in practice: a missing version or issuer always records an error.
+        return Err(ModelErrors(vec![super::ModelError::malformed(
+            "$",
+            "incomplete credential",
+        )]));
+    };
+    Ok(CredentialInfo {
+        version,
+        id,
+        types,
+        issuer_id,
+        valid_from,
+        valid_until,
+        credential_status: as_list(credential.get("credentialStatus")),
+        is_open_badge,
+        proofs,
+        subject_ids,
+    })
+}
+
+/// Whether some credential subject declares the OB 3.0 class `AchievementSubject`: such a
+/// credential is an Open Badge whatever its `type` says, and is checked as one.
+fn has_achievement_subject(credential: &Map<String, Value>) -> bool {
+    let subjects = as_list(credential.get("credentialSubject"));
+    subjects.iter().any(|subject| match subject.get("type") {
+        Some(Value::String(kind)) => kind == "AchievementSubject",
+        Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "AchievementSubject"),
+        _ => false,
+    })
+}
+
+fn as_list(value: Option<&Value>) -> Vec<Value> {
+    match value {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items.clone(),
+        Some(single) => vec![single.clone()],
+    }
+}
+
+/// `@context`: present, first entry the v1 or v2 credentials context, every other entry a URL
+/// or an inline context object whose term definitions map to absolute IRIs.
+fn check_context(credential: &Map<String, Value>, findings: &mut Findings) -> Option<VcVersion> {
+    let path = "$[\"@context\"]";
+    let entries: Vec<&Value> = match credential.get("@context") {
+        None => {
+            findings.malformed("$", "@context is required");
+            return None;
+        }
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(single @ Value::String(_)) => vec![single],
+        Some(_) => {
+            findings.malformed(path, "@context must be a URL or a list of URLs and objects");
+            return None;
+        }
+    };
+    let version = match entries.first().and_then(|first| first.as_str()) {
+        Some(CREDENTIALS_V2_CONTEXT) => Some(VcVersion::V2),
+        Some(CREDENTIALS_V1_CONTEXT) => Some(VcVersion::V1_1),
+        _ => {
+            findings.malformed(
+                &item(path, 0),
+                format!(
+                    "the first @context entry must be {CREDENTIALS_V2_CONTEXT} (or {CREDENTIALS_V1_CONTEXT} for VC 1.1)"
+                ),
+            );
+            None
+        }
+    };
+    for (index, entry) in entries.iter().enumerate() {
+        let entry_path = item(path, index);
+        match entry {
+            Value::String(url) if !is_absolute_url(url) => {
+                findings.malformed(&entry_path, format!("context {url:?} is not a URL"));
+            }
+            Value::String(_) => {}
+            Value::Object(definitions) => check_inline_context(definitions, &entry_path, findings),
+            _ => findings.malformed(&entry_path, "a context entry must be a URL or an object"),
+        }
+    }
+    version
+}
+
+/// Term definitions of an inline context that map a term to an IRI must use an absolute IRI
+/// (or a compact IRI / keyword, which JSON-LD resolves); `https ://…` is refused here already.
+fn check_inline_context(definitions: &Map<String, Value>, path: &str, findings: &mut Findings) {
+    for (term, definition) in definitions {
+        if term.starts_with('@') {
+            continue;
+        }
+        let iri = match definition {
+            Value::String(iri) => Some(iri.as_str()),
+            Value::Object(expanded) => expanded.get("@id").and_then(Value::as_str),
+            _ => None,
+        };
+        if let Some(iri) = iri
+            && iri.contains(':')
+            && !iri.starts_with('@')
+            && !is_absolute_url(iri)
+        {
+            findings.malformed(
+                &child(path, term),
+                format!("term {term:?} maps to {iri:?}, which is not an absolute IRI"),
+            );
+        }
+    }
+}
+
+/// `type`: present, a string or a list of non-empty strings, including `VerifiableCredential`.
+fn check_types(credential: &Map<String, Value>, findings: &mut Findings) -> Vec<String> {
+    let path = "$.type";
+    let types: Vec<String> = match credential.get("type") {
+        None => {
+            findings.malformed(
+                "$",
+                "type is required and must include VerifiableCredential",
+            );
+            return Vec::new();
+        }
+        Some(Value::String(kind)) => vec![kind.clone()],
+        Some(Value::Array(items)) => {
+            let mut types = Vec::new();
+            for (index, kind) in items.iter().enumerate() {
+                match kind.as_str() {
+                    Some(kind) if !kind.is_empty() => types.push(kind.to_owned()),
+                    _ => {
+                        findings.malformed(&item(path, index), "a type must be a non-empty string")
+                    }
+                }
+            }
+            types
+        }
+        Some(_) => {
+            findings.malformed(path, "type must be a string or a list of strings");
+            return Vec::new();
+        }
+    };
+    if !types.iter().any(|kind| kind == "VerifiableCredential") {
+        findings.malformed(path, "type must include VerifiableCredential");
+    }
+    types
+}
+
+/// An optional `key` of `object` that, when present, must be a URL string.
+fn check_optional_url(
+    object: &Map<String, Value>,
+    parent: &str,
+    key: &str,
+    findings: &mut Findings,
+) -> Option<String> {
+    let value = object.get(key)?;
+    let path = child(parent, key);
+    match value {
+        Value::String(url) if is_absolute_url(url) => Some(url.clone()),
+        Value::String(url) => {
+            findings.malformed(&path, format!("{key} {url:?} is not a URL"));
+            None
+        }
+        _ => {
+            findings.malformed(&path, format!("{key} must be a single URL string"));
+            None
+        }
+    }
+}
+
+/// `issuer`: required; a URL, or an object whose `id` is a URL.
+fn check_issuer(credential: &Map<String, Value>, findings: &mut Findings) -> Option<String> {
+    let path = "$.issuer";
+    match credential.get("issuer") {
+        None => {
+            findings.malformed("$", "issuer is required");
+            None
+        }
+        Some(Value::String(url)) if is_absolute_url(url) => Some(url.clone()),
+        Some(Value::String(url)) => {
+            findings.malformed(path, format!("issuer {url:?} is not a URL"));
+            None
+        }
+        Some(Value::Object(issuer)) => {
+            if !issuer.contains_key("id") {
+                findings.malformed(path, "an issuer object must have an id (a URL)");
+            }
+            check_optional_url(issuer, path, "id", findings)
+        }
+        Some(_) => {
+            findings.malformed(path, "issuer must be a URL or an object with an id");
+            None
+        }
+    }
+}
+
+/// `credentialSubject`: required; one non-empty object or a non-empty list of them; any `id`
+/// a single URL. Returns the subject ids.
+fn check_subjects(credential: &Map<String, Value>, findings: &mut Findings) -> Vec<String> {
+    let path = "$.credentialSubject";
+    let subjects: Vec<(String, &Value)> = match credential.get("credentialSubject") {
+        None => {
+            findings.malformed("$", "credentialSubject is required");
+            return Vec::new();
+        }
+        Some(Value::Array(items)) if items.is_empty() => {
+            findings.malformed(path, "credentialSubject must not be an empty list");
+            return Vec::new();
+        }
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(index, subject)| (item(path, index), subject))
+            .collect(),
+        Some(single) => vec![(path.to_owned(), single)],
+    };
+    let mut ids = Vec::new();
+    for (subject_path, subject) in subjects {
+        match subject {
+            Value::Object(claims) if claims.is_empty() => findings.malformed(
+                &subject_path,
+                "a credential subject must make at least one claim (it is an empty object)",
+            ),
+            Value::Object(claims) => {
+                ids.extend(check_optional_url(claims, &subject_path, "id", findings));
+            }
+            _ => findings.malformed(&subject_path, "a credential subject must be an object"),
+        }
+    }
+    ids
+}
+
+/// `validFrom`/`validUntil` (2.0) or `issuanceDate` (required) / `expirationDate` (1.1): each a
+/// dateTimeStamp, the start not after the end.
+fn check_validity(
+    credential: &Map<String, Value>,
+    version: Option<VcVersion>,
+    findings: &mut Findings,
+) -> (Option<DateTimeStamp>, Option<DateTimeStamp>) {
+    let (from_key, until_key) = match version {
+        Some(VcVersion::V1_1) => ("issuanceDate", "expirationDate"),
+        _ => ("validFrom", "validUntil"),
+    };
+    if version == Some(VcVersion::V1_1) && !credential.contains_key(from_key) {
+        findings.malformed("$", "issuanceDate is required in a VC 1.1 credential");
+    }
+    let from = read_stamp(credential, "$", from_key, findings);
+    let until = read_stamp(credential, "$", until_key, findings);
+    if let (Some(from), Some(until)) = (&from, &until)
+        && from > until
+    {
+        findings.push(
+            &child("$", until_key),
+            ErrorCode::Range,
+            format!("{until_key} {until} is before {from_key} {from}"),
+        );
+    }
+    (from, until)
+}
+
+/// Reads an optional dateTimeStamp property.
+pub(crate) fn read_stamp(
+    object: &Map<String, Value>,
+    parent: &str,
+    key: &str,
+    findings: &mut Findings,
+) -> Option<DateTimeStamp> {
+    let value = object.get(key)?;
+    let path = child(parent, key);
+    match value.as_str().map(DateTimeStamp::parse) {
+        Some(Ok(stamp)) => Some(stamp),
+        Some(Err(error)) => {
+            findings.malformed(&path, error.to_string());
+            None
+        }
+        None => {
+            findings.malformed(&path, format!("{key} must be a dateTimeStamp string"));
+            None
+        }
+    }
+}
+
+/// Each object of `property` (one object or a list) must have a `type`; its `id`, if present
+/// (or when required), must be a URL.
+fn check_typed_objects(
+    credential: &Map<String, Value>,
+    property: &str,
+    id_required: bool,
+    findings: &mut Findings,
+) {
+    let path = child("$", property);
+    let entries: Vec<(String, &Value)> = match credential.get(property) {
+        None => return,
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| (item(&path, index), entry))
+            .collect(),
+        Some(single) => vec![(path.clone(), single)],
+    };
+    for (entry_path, entry) in entries {
+        let Some(object) = entry.as_object() else {
+            findings.malformed(&entry_path, format!("each {property} must be an object"));
+            continue;
+        };
+        match object.get("type") {
+            None => findings.malformed(&entry_path, format!("{property} needs a type")),
+            Some(Value::String(kind)) if !kind.is_empty() => {}
+            Some(Value::Array(kinds))
+                if !kinds.is_empty()
+                    && kinds
+                        .iter()
+                        .all(|kind| kind.as_str().is_some_and(|k| !k.is_empty())) => {}
+            Some(_) => findings.malformed(
+                &child(&entry_path, "type"),
+                "type must be a non-empty string or list of strings",
+            ),
+        }
+        if id_required && !object.contains_key("id") {
+            findings.malformed(&entry_path, format!("{property} needs an id (a URL)"));
+        }
+        check_optional_url(object, &entry_path, "id", findings);
+    }
+}
+
+/// `proof`: one object or a list of objects, each with a `type`; `created`/`expires`, when
+/// present, dateTimeStamps.
+fn check_proofs(credential: &Map<String, Value>, findings: &mut Findings) -> Vec<Value> {
+    let proofs = as_list(credential.get("proof"));
+    let is_list = credential.get("proof").is_some_and(Value::is_array);
+    for (index, proof) in proofs.iter().enumerate() {
+        let path = if is_list {
+            item("$.proof", index)
+        } else {
+            "$.proof".to_owned()
+        };
+        let Some(object) = proof.as_object() else {
+            findings.malformed(&path, "a proof must be an object");
+            continue;
+        };
+        if !object.get("type").is_some_and(Value::is_string) {
+            findings.malformed(&path, "a proof needs a type (a string)");
+        }
+        read_stamp(object, &path, "created", findings);
+        read_stamp(object, &path, "expires", findings);
+    }
+    proofs
+}
+
+/// `name` and `description`: a string, a language value object (`@value`), or a list of those.
+fn check_language_strings(credential: &Map<String, Value>, findings: &mut Findings) {
+    for key in ["name", "description"] {
+        let Some(value) = credential.get(key) else {
+            continue;
+        };
+        let values = match value {
+            Value::Array(items) => items.iter().collect(),
+            single => vec![single],
+        };
+        let ok = values.iter().all(|value| match value {
+            Value::String(_) => true,
+            Value::Object(object) => object.get("@value").is_some_and(Value::is_string),
+            _ => false,
+        });
+        if !ok {
+            findings.malformed(
+                &child("$", key),
+                format!("{key} must be a string or a language value object with @value"),
+            );
+        }
+    }
+}
