@@ -8,11 +8,16 @@ mod cache;
 mod context;
 mod error;
 mod expand;
+mod expand_keywords;
+mod expand_maps;
+mod fast_hash;
 mod iri;
+mod iri_expansion;
 mod loader;
 mod node_map;
 mod processor;
 mod rdf_literal;
+mod shapes;
 mod term_definition;
 mod to_rdf;
 
