@@ -7,9 +7,11 @@
 //! the RDF is not signed.
 
 use brevet_rdf::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::node_map::{Graph, Id, Node, NodeMap, Object, describe, invalid_expanded};
+use crate::node_map::{
+    Graph, Id, Node, NodeMap, Object, RDF_TYPE, ValueObject, describe, invalid_expanded,
+};
 use crate::rdf_literal::{
     double_lexical, integer_lexical, is_double, is_well_formed_iri, is_well_formed_language,
 };
@@ -27,7 +29,6 @@ const SAFE_INVALID_LANGUAGE: ErrorCode = ErrorCode::SAFE_INVALID_LANGUAGE;
 const SAFE_INVALID_DIRECTION: ErrorCode = ErrorCode("safe mode: invalid direction");
 const SAFE_INVALID_LITERAL: ErrorCode = ErrorCode("safe mode: invalid literal");
 
-const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
 const RDF_REST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
 const RDF_NIL: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
@@ -76,7 +77,24 @@ fn iri(text: &str) -> Term {
 }
 
 fn blank(number: u32) -> Term {
-    Term::Blank(format!("b{number}"))
+    let mut label = String::with_capacity(6);
+    label.push('b');
+    label.push_str(itoa_u32(number, &mut [0; 10]));
+    Term::Blank(label)
+}
+
+/// Formats a number into `buffer` without going through `fmt`.
+fn itoa_u32(mut number: u32, buffer: &mut [u8; 10]) -> &str {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buffer[start..]).unwrap_or("0")
 }
 
 fn string_literal(value: String) -> Term {
@@ -88,7 +106,7 @@ fn string_literal(value: String) -> Term {
 }
 
 fn has_statements(node: &Node<'_>) -> bool {
-    !node.types.is_empty() || node.properties.iter().any(|(_, values)| !values.is_empty())
+    !node.statements.is_empty()
 }
 
 impl RdfWriter<'_> {
@@ -146,74 +164,72 @@ impl RdfWriter<'_> {
                 });
             }
         };
-        for type_id in &node.types {
-            let object = match *type_id {
-                Id::Blank(number) => blank(number),
-                Id::Iri(type_iri) if is_well_formed_iri(type_iri) => iri(type_iri),
-                Id::Iri(type_iri) => {
-                    self.dropped(SAFE_RELATIVE_TYPE, || {
-                        format!(
-                            "@type {type_iri:?} of {} is not an absolute IRI",
-                            describe(node.id)
-                        )
-                    })?;
-                    continue;
+        // Statements of one property usually follow each other: convert the predicate once.
+        let mut current: Option<(Id<'_>, Option<Term>)> = None;
+        for (property, object) in &node.statements {
+            let predicate = match &current {
+                Some((last, predicate)) if last == property => predicate.clone(),
+                _ => {
+                    let predicate = self.predicate(*property, node)?;
+                    current = Some((*property, predicate.clone()));
+                    predicate
                 }
             };
-            self.quads.push(Quad {
-                subject: subject.clone(),
-                predicate: iri(RDF_TYPE),
-                object,
-                graph: graph.clone(),
-            });
-        }
-        for (property, objects) in &node.properties {
-            if objects.is_empty() {
-                continue;
+            let Some(predicate) = predicate else { continue };
+            let is_type = *property == Id::Iri(RDF_TYPE);
+            if let Some(object) = self.object_to_rdf(object, is_type, graph)? {
+                self.quads.push(Quad {
+                    subject: subject.clone(),
+                    predicate,
+                    object,
+                    graph: graph.clone(),
+                });
             }
-            let predicate = match *property {
-                Id::Blank(number) if self.options.produce_generalized_rdf => blank(number),
-                Id::Blank(_) => {
-                    self.dropped(SAFE_BLANK_PREDICATE, || {
-                        format!("property {} of {} is a blank node, which RDF does not allow as a predicate", describe(*property), describe(node.id))
-                    })?;
-                    continue;
-                }
-                Id::Iri(property_iri) if is_well_formed_iri(property_iri) => iri(property_iri),
-                Id::Iri(property_iri) => {
-                    self.dropped(SAFE_RELATIVE_PROPERTY, || {
-                        format!(
-                            "property {property_iri:?} of {} is not an absolute IRI",
-                            describe(node.id)
-                        )
-                    })?;
-                    continue;
-                }
-            };
-            for object in objects {
-                if let Some(object) = self.object_to_rdf(object, graph)? {
-                    self.quads.push(Quad {
-                        subject: subject.clone(),
-                        predicate: predicate.clone(),
-                        object,
-                        graph: graph.clone(),
-                    });
-                }
-                self.quads.append(&mut self.pending);
-            }
+            self.quads.append(&mut self.pending);
         }
         Ok(())
     }
 
-    /// Object to RDF Conversion (§8.3); `None` when the object is not valid RDF.
+    /// The predicate term of a property; `None` when it is not valid RDF.
+    fn predicate(&self, property: Id<'_>, node: &Node<'_>) -> Result<Option<Term>, JsonLdError> {
+        Ok(match property {
+            Id::Blank(number) if self.options.produce_generalized_rdf => Some(blank(number)),
+            Id::Blank(_) => {
+                self.dropped(SAFE_BLANK_PREDICATE, || {
+                    format!("property {} of {} is a blank node, which RDF does not allow as a predicate", describe(property), describe(node.id))
+                })?;
+                None
+            }
+            Id::Iri(property_iri) if is_well_formed_iri(property_iri) => Some(iri(property_iri)),
+            Id::Iri(property_iri) => {
+                self.dropped(SAFE_RELATIVE_PROPERTY, || {
+                    format!(
+                        "property {property_iri:?} of {} is not an absolute IRI",
+                        describe(node.id)
+                    )
+                })?;
+                None
+            }
+        })
+    }
+
+    /// Object to RDF Conversion (§8.3); `None` when the object is not valid RDF. `is_type` says
+    /// the object is a `@type` value (for error messages).
     fn object_to_rdf(
         &mut self,
         object: &Object<'_>,
+        is_type: bool,
         graph: &Option<Term>,
     ) -> Result<Option<Term>, JsonLdError> {
         match object {
             Object::Node(Id::Blank(number)) => Ok(Some(blank(*number))),
             Object::Node(Id::Iri(id)) if is_well_formed_iri(id) => Ok(Some(iri(id))),
+            Object::Node(Id::Iri(id)) if is_type => {
+                self.dropped(SAFE_RELATIVE_TYPE, || {
+                    format!("@type {id:?} is not an absolute IRI")
+                })?;
+                Ok(None)
+            }
             Object::Node(Id::Iri(id)) => {
                 self.dropped(SAFE_RELATIVE_OBJECT, || {
                     format!("@id {id:?} is not an absolute IRI")
@@ -237,7 +253,7 @@ impl RdfWriter<'_> {
         let head = self.fresh_blank();
         let mut cell = head.clone();
         for (position, item) in items.iter().enumerate() {
-            if let Some(first) = self.object_to_rdf(item, graph)? {
+            if let Some(first) = self.object_to_rdf(item, false, graph)? {
                 self.pending.push(Quad {
                     subject: cell.clone(),
                     predicate: iri(RDF_FIRST),
@@ -265,41 +281,32 @@ impl RdfWriter<'_> {
     /// `compound-literal` and a direction, a blank node described by pending statements.
     fn value_to_rdf(
         &mut self,
-        value_object: &Map<String, Value>,
+        value_object: &ValueObject<'_>,
         graph: &Option<Term>,
     ) -> Result<Option<Term>, JsonLdError> {
-        let value = value_object.get("@value").unwrap_or(&Value::Null);
-        let datatype = match value_object.get("@type") {
-            None => None,
-            Some(Value::String(datatype)) => Some(datatype.as_str()),
-            Some(other) => {
-                return Err(invalid_expanded(format!(
-                    "a value object's @type must be a string, not {other}"
-                )));
-            }
-        };
+        let value = value_object.value;
+        let datatype = value_object.datatype;
         let is_json = datatype == Some("@json");
         if let Some(datatype) = datatype
             && !is_json
             && !is_well_formed_iri(datatype)
         {
             self.dropped(SAFE_INVALID_DATATYPE, || {
-                format!("{datatype:?} of the value {value} is not an absolute IRI")
+                format!("{datatype:?}, the datatype of the value {value}, is not an absolute IRI")
             })?;
             return Ok(None);
         }
-        let language = match value_object.get("@language") {
-            None => None,
-            Some(Value::String(language)) if is_well_formed_language(language) => {
-                Some(language.as_str())
-            }
-            Some(language) => {
-                self.dropped(SAFE_INVALID_LANGUAGE, || {
-                    format!("{language} of the value {value} is not a well-formed BCP 47 tag")
-                })?;
-                return Ok(None);
-            }
-        };
+        let language = value_object.language;
+        if let Some(tag) = language
+            && !is_well_formed_language(tag)
+        {
+            self.dropped(SAFE_INVALID_LANGUAGE, || {
+                format!(
+                    "{tag:?}, the language of the value {value}, is not a well-formed BCP 47 tag"
+                )
+            })?;
+            return Ok(None);
+        }
 
         let (lexical, datatype) = if is_json {
             let canonical =
@@ -331,14 +338,8 @@ impl RdfWriter<'_> {
             }
         };
 
-        if let (Some(direction), Some(mode)) =
-            (value_object.get("@direction"), self.options.rdf_direction)
+        if let (Some(direction), Some(mode)) = (value_object.direction, self.options.rdf_direction)
         {
-            let Value::String(direction) = direction else {
-                return Err(invalid_expanded(format!(
-                    "@direction must be a string, not {direction}"
-                )));
-            };
             let language = language.map(str::to_ascii_lowercase);
             return match mode {
                 RdfDirection::I18nDatatype => {
@@ -374,7 +375,7 @@ impl RdfWriter<'_> {
                     if let Some(language) = language {
                         describe(RDF_LANGUAGE, language);
                     }
-                    describe(RDF_DIRECTION, direction.clone());
+                    describe(RDF_DIRECTION, direction.to_owned());
                     Ok(Some(node))
                 }
             };

@@ -109,9 +109,9 @@ fn same_node_twice_merges_and_duplicates_vanish() {
     assert_eq!(
         quads,
         [
-            format!("<http://ex/s> <{RDF}type> <http://ex/T> ."),
             "<http://ex/s> <http://ex/p> \"v\" .".to_owned(),
             "<http://ex/s> <http://ex/q> <http://ex/o> .".to_owned(),
+            format!("<http://ex/s> <{RDF}type> <http://ex/T> ."),
         ]
     );
 }
