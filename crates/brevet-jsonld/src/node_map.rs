@@ -32,6 +32,9 @@ pub(crate) const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#ty
 pub(crate) enum Id<'a> {
     Iri(&'a str),
     Blank(u32),
+    /// `"@id": null`, which expansion leaves for an `@id` that looked like a keyword; it never
+    /// becomes RDF.
+    Null,
 }
 
 /// The parts of a value object that matter for RDF (`@index` does not).
@@ -518,6 +521,7 @@ impl<'a> NodeMap<'a> {
         }
         let (id, fresh) = match id_value {
             Some(Value::String(id)) => (self.identify(id), false),
+            Some(Value::Null) => (Id::Null, false),
             Some(other) => {
                 return Err(invalid_expanded(format!(
                     "@id must be a string, not {other}"
@@ -629,6 +633,7 @@ pub(crate) fn describe(id: Id<'_>) -> String {
     match id {
         Id::Iri(iri) => format!("<{iri}>"),
         Id::Blank(number) => format!("_:b{number}"),
+        Id::Null => "null".to_owned(),
     }
 }
 

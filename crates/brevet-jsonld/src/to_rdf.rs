@@ -97,6 +97,16 @@ fn itoa_u32(mut number: u32, buffer: &mut [u8; 10]) -> &str {
     std::str::from_utf8(&buffer[start..]).unwrap_or("0")
 }
 
+/// The term of a node or graph identifier; `None` when it is neither an absolute IRI nor a
+/// blank node.
+fn id_term(id: Id<'_>) -> Option<Term> {
+    match id {
+        Id::Blank(number) => Some(blank(number)),
+        Id::Iri(text) if is_well_formed_iri(text) => Some(iri(text)),
+        Id::Iri(_) | Id::Null => None,
+    }
+}
+
 fn string_literal(value: String) -> Term {
     Term::Literal(Literal {
         value,
@@ -134,16 +144,17 @@ impl RdfWriter<'_> {
     fn write_graph(&mut self, graph: &Graph<'_>) -> Result<(), JsonLdError> {
         let graph_term = match graph.name {
             None => None,
-            Some(Id::Blank(number)) => Some(blank(number)),
-            Some(Id::Iri(name)) if is_well_formed_iri(name) => Some(iri(name)),
-            Some(Id::Iri(name)) => {
-                if graph.nodes.iter().any(has_statements) {
-                    self.dropped(SAFE_RELATIVE_GRAPH, || {
-                        format!("graph name {name:?} is not an absolute IRI, so its statements would be dropped")
-                    })?;
+            Some(name) => match id_term(name) {
+                Some(term) => Some(term),
+                None => {
+                    if graph.nodes.iter().any(has_statements) {
+                        self.dropped(SAFE_RELATIVE_GRAPH, || {
+                            format!("graph name {} is not an absolute IRI, so its statements would be dropped", describe(name))
+                        })?;
+                    }
+                    return Ok(());
                 }
-                return Ok(());
-            }
+            },
         };
         for node in &graph.nodes {
             self.write_node(node, &graph_term)?;
@@ -155,14 +166,13 @@ impl RdfWriter<'_> {
         if !has_statements(node) {
             return Ok(());
         }
-        let subject = match node.id {
-            Id::Blank(number) => blank(number),
-            Id::Iri(id) if is_well_formed_iri(id) => iri(id),
-            Id::Iri(id) => {
-                return self.dropped(SAFE_RELATIVE_SUBJECT, || {
-                    format!("@id {id:?} is not an absolute IRI, so the statements about it would be dropped")
-                });
-            }
+        let Some(subject) = id_term(node.id) else {
+            return self.dropped(SAFE_RELATIVE_SUBJECT, || {
+                format!(
+                    "@id {} is not an absolute IRI, so the statements about it would be dropped",
+                    describe(node.id)
+                )
+            });
         };
         // Statements of one property usually follow each other: convert the predicate once.
         let mut current: Option<(Id<'_>, Option<Term>)> = None;
@@ -201,10 +211,11 @@ impl RdfWriter<'_> {
                 None
             }
             Id::Iri(property_iri) if is_well_formed_iri(property_iri) => Some(iri(property_iri)),
-            Id::Iri(property_iri) => {
+            Id::Iri(_) | Id::Null => {
                 self.dropped(SAFE_RELATIVE_PROPERTY, || {
                     format!(
-                        "property {property_iri:?} of {} is not an absolute IRI",
+                        "property {} of {} is not an absolute IRI",
+                        describe(property),
                         describe(node.id)
                     )
                 })?;
@@ -222,20 +233,21 @@ impl RdfWriter<'_> {
         graph: &Option<Term>,
     ) -> Result<Option<Term>, JsonLdError> {
         match object {
-            Object::Node(Id::Blank(number)) => Ok(Some(blank(*number))),
-            Object::Node(Id::Iri(id)) if is_well_formed_iri(id) => Ok(Some(iri(id))),
-            Object::Node(Id::Iri(id)) if is_type => {
-                self.dropped(SAFE_RELATIVE_TYPE, || {
-                    format!("@type {id:?} is not an absolute IRI")
-                })?;
-                Ok(None)
-            }
-            Object::Node(Id::Iri(id)) => {
-                self.dropped(SAFE_RELATIVE_OBJECT, || {
-                    format!("@id {id:?} is not an absolute IRI")
-                })?;
-                Ok(None)
-            }
+            Object::Node(id) => match id_term(*id) {
+                Some(term) => Ok(Some(term)),
+                None if is_type => {
+                    self.dropped(SAFE_RELATIVE_TYPE, || {
+                        format!("@type {} is not an absolute IRI", describe(*id))
+                    })?;
+                    Ok(None)
+                }
+                None => {
+                    self.dropped(SAFE_RELATIVE_OBJECT, || {
+                        format!("@id {} is not an absolute IRI", describe(*id))
+                    })?;
+                    Ok(None)
+                }
+            },
             Object::List(items) => self.list_to_rdf(items, graph).map(Some),
             Object::Value(value) => self.value_to_rdf(value, graph),
         }

@@ -432,3 +432,17 @@ fn malformed_expanded_input_is_an_error_not_a_panic() {
             .is_empty()
     );
 }
+
+#[test]
+fn null_ids_left_by_expansion_never_become_rdf() {
+    // Expansion keeps `"@id": null` for an @id shaped like a keyword (expand test 0122).
+    let input = json!([{
+        "@id": "http://ex/s",
+        "http://ex/p": [{"@id": null}, {"@id": "http://ex/o"}],
+        "http://ex/q": [{"@id": null, "http://ex/r": [{"@value": "lost"}]}]
+    }]);
+    assert_eq!(convert(input.clone()), ["<http://ex/s> <http://ex/p> <http://ex/o> ."]);
+    let error = expanded_to_rdf(&input, &safe()).unwrap_err();
+    assert_eq!(error.code.0, "safe mode: relative object reference");
+    assert!(error.message.contains("null"), "{}", error.message);
+}
