@@ -15,6 +15,7 @@ mod processor;
 mod rdf_literal;
 mod term_definition;
 mod to_rdf;
+mod value_identity;
 
 pub use error::{ErrorCode, JsonLdError};
 pub use loader::{DocumentLoader, LoadError, RemoteDocument};

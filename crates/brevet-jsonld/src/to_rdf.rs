@@ -3,8 +3,8 @@
 //!
 //! Statements that are not valid RDF (relative or malformed IRIs, blank node predicates without
 //! `produceGeneralizedRdf`, malformed language tags or datatypes) are dropped as the algorithm
-//! says, or refused with a `safe mode: ...` error when [`Options::safe_mode`] is set: what is not in
-//! the RDF is not signed.
+//! says, or refused with a `safe mode: ...` error when [`Options::safe_mode`] is set: what is
+//! not in the RDF is not signed.
 
 use brevet_rdf::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
 use serde_json::Value;
@@ -149,7 +149,11 @@ impl RdfWriter<'_> {
                 None => {
                     if graph.nodes.iter().any(has_statements) {
                         self.dropped(SAFE_RELATIVE_GRAPH, || {
-                            format!("graph name {} is not an absolute IRI, so its statements would be dropped", describe(name))
+                            format!(
+                                "graph name {} is not an absolute IRI, so its statements would \
+                                 be dropped",
+                                describe(name)
+                            )
                         })?;
                     }
                     return Ok(());
@@ -206,7 +210,12 @@ impl RdfWriter<'_> {
             Id::Blank(number) if self.options.produce_generalized_rdf => Some(blank(number)),
             Id::Blank(_) => {
                 self.dropped(SAFE_BLANK_PREDICATE, || {
-                    format!("property {} of {} is a blank node, which RDF does not allow as a predicate", describe(property), describe(node.id))
+                    format!(
+                        "property {} of {} is a blank node, which RDF does not allow as a \
+                         predicate",
+                        describe(property),
+                        describe(node.id)
+                    )
                 })?;
                 None
             }

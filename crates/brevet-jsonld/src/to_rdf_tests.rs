@@ -441,7 +441,10 @@ fn null_ids_left_by_expansion_never_become_rdf() {
         "http://ex/p": [{"@id": null}, {"@id": "http://ex/o"}],
         "http://ex/q": [{"@id": null, "http://ex/r": [{"@value": "lost"}]}]
     }]);
-    assert_eq!(convert(input.clone()), ["<http://ex/s> <http://ex/p> <http://ex/o> ."]);
+    assert_eq!(
+        convert(input.clone()),
+        ["<http://ex/s> <http://ex/p> <http://ex/o> ."]
+    );
     let error = expanded_to_rdf(&input, &safe()).unwrap_err();
     assert_eq!(error.code.0, "safe mode: relative object reference");
     assert!(error.message.contains("null"), "{}", error.message);
