@@ -178,26 +178,38 @@ impl RdfWriter<'_> {
                 )
             });
         };
-        // Statements of one property usually follow each other: convert the predicate once.
-        let mut current: Option<(Id<'_>, Option<Term>)> = None;
+        // Terms are cloned from quads already written rather than kept aside, which saves an
+        // allocation per node and per property: `subject_at` is the first quad of this node,
+        // `previous` the last quad written for the current property (statements of one property
+        // usually follow each other).
+        let mut subject = Some(subject);
+        let mut subject_at = 0;
+        let mut previous: Option<(Id<'_>, usize)> = None;
         for (property, object) in &node.statements {
-            let predicate = match &current {
-                Some((last, predicate)) if last == property => predicate.clone(),
-                _ => {
-                    let predicate = self.predicate(*property, node)?;
-                    current = Some((*property, predicate.clone()));
-                    predicate
-                }
+            let predicate = match previous {
+                Some((last, at)) if last == *property => self.quads[at].predicate.clone(),
+                _ => match self.predicate(*property, node)? {
+                    Some(predicate) => predicate,
+                    None => continue,
+                },
             };
-            let Some(predicate) = predicate else { continue };
             let is_type = *property == Id::Iri(RDF_TYPE);
             if let Some(object) = self.object_to_rdf(object, is_type, graph)? {
+                let at = self.quads.len();
+                let subject = match subject.take() {
+                    Some(subject) => {
+                        subject_at = at;
+                        subject
+                    }
+                    None => self.quads[subject_at].subject.clone(),
+                };
                 self.quads.push(Quad {
-                    subject: subject.clone(),
+                    subject,
                     predicate,
                     object,
                     graph: graph.clone(),
                 });
+                previous = Some((*property, at));
             }
             self.quads.append(&mut self.pending);
         }
