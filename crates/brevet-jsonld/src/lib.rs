@@ -20,6 +20,7 @@ mod rdf_literal;
 mod shapes;
 mod term_definition;
 mod to_rdf;
+mod value_identity;
 
 pub use error::{ErrorCode, JsonLdError};
 pub use loader::{DocumentLoader, LoadError, RemoteDocument};
