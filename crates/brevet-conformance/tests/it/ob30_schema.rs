@@ -27,7 +27,11 @@ const SUITE: &str = "ob30-schema";
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
-        .map(|entry| entry.unwrap().path())
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
+                .path()
+        })
         .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "json"))
         .collect();
     files.sort();
@@ -35,7 +39,8 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn read(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap();
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     parse_strict(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 

@@ -8,13 +8,17 @@
 //! (terms no context defines, redefined protected terms) are left to the JSON-LD processor in
 //! safe mode.
 
+mod achievement_type;
 mod errors;
+mod identity;
 pub mod iri;
 pub mod ob3;
 mod ob3_rules;
 mod vc_rules;
 
+pub use achievement_type::*;
 pub use errors::{ErrorCode, ModelError, ModelErrors};
+pub use identity::*;
 pub use iri::is_absolute_url;
 pub use ob3::*;
 use serde_json::Value;
