@@ -503,3 +503,34 @@ fn achievement_types_parse_and_print() {
     assert!(AchievementType::parse("badge").is_err());
     assert!(AchievementType::parse("ext:").is_err());
 }
+
+/// Rough cost of validation (run with `--ignored --nocapture`; optimised builds are faster).
+#[test]
+#[ignore]
+fn validation_cost() {
+    let doc = built_credential().to_value();
+    let runs = 20_000;
+    let start = std::time::Instant::now();
+    for _ in 0..runs {
+        assert!(check_unsigned_for_issuance(&doc).is_ok());
+    }
+    let per = start.elapsed() / runs;
+    println!(
+        "check_unsigned_for_issuance: {per:?} per credential ({} bytes)",
+        doc.to_string().len()
+    );
+    let text = doc.to_string();
+    let start = std::time::Instant::now();
+    for _ in 0..runs {
+        assert!(parse_strict(&text).is_ok());
+    }
+    println!("parse_strict: {:?} per credential", start.elapsed() / runs);
+    let start = std::time::Instant::now();
+    for _ in 0..runs {
+        assert!(serde_json::from_str::<Value>(&text).is_ok());
+    }
+    println!(
+        "serde_json::from_str (no duplicate check): {:?} per credential",
+        start.elapsed() / runs
+    );
+}

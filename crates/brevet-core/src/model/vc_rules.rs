@@ -73,7 +73,7 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
         if purpose == Purpose::Issue && credential.get("issuer").is_some_and(Value::is_string) {
             findings.malformed(
                 "$.issuer",
-                "an Open Badges issuer must be a Profile object with id, type [\"Profile\"] and name, not a bare string",
+                "an Open Badges issuer must be a Profile object (id, type [\"Profile\"], name), not a bare string",
             );
         }
     }
@@ -105,12 +105,16 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
 /// Whether some credential subject declares the OB 3.0 class `AchievementSubject`: such a
 /// credential is an Open Badge whatever its `type` says, and is checked as one.
 fn has_achievement_subject(credential: &Map<String, Value>) -> bool {
-    let subjects = as_list(credential.get("credentialSubject"));
-    subjects.iter().any(|subject| match subject.get("type") {
+    let is_achievement_subject = |subject: &Value| match subject.get("type") {
         Some(Value::String(kind)) => kind == "AchievementSubject",
         Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "AchievementSubject"),
         _ => false,
-    })
+    };
+    match credential.get("credentialSubject") {
+        Some(Value::Array(subjects)) => subjects.iter().any(is_achievement_subject),
+        Some(subject) => is_achievement_subject(subject),
+        None => false,
+    }
 }
 
 fn as_list(value: Option<&Value>) -> Vec<Value> {

@@ -8,7 +8,7 @@ use super::patterns::{
     is_ob3_context_url,
 };
 use super::{CredentialKind, Rules};
-use crate::model::errors::{child, item};
+use crate::model::errors::JsonPath;
 use crate::model::{CREDENTIALS_V1_CONTEXT, CREDENTIALS_V2_CONTEXT, VcVersion};
 
 impl Rules<'_> {
@@ -18,7 +18,7 @@ impl Rules<'_> {
     pub(super) fn credential_like(
         &mut self,
         credential: &Map<String, Value>,
-        path: &str,
+        path: &JsonPath<'_>,
         version: VcVersion,
         kind: CredentialKind,
     ) {
@@ -107,20 +107,25 @@ impl Rules<'_> {
 
     /// `@context`: a list of at least two, the credentials context then an OB 3.0 context,
     /// then strings or objects.
-    fn context(&mut self, credential: &Map<String, Value>, path: &str, version: VcVersion) {
+    fn context(
+        &mut self,
+        credential: &Map<String, Value>,
+        path: &JsonPath<'_>,
+        version: VcVersion,
+    ) {
         let Some(value) = credential.get("@context") else {
             return;
         };
-        let path = child(path, "@context");
+        let path = path.key("@context");
         let Some(entries) = value.as_array() else {
-            self.findings.malformed(
+            self.findings.malformed_at(
                 &path,
                 "@context must be a list (the credentials context, then the OB 3.0 context)",
             );
             return;
         };
         if entries.len() < 2 {
-            self.findings.malformed(
+            self.findings.malformed_at(
                 &path,
                 "@context needs at least the credentials context and the OB 3.0 context",
             );
@@ -132,23 +137,23 @@ impl Rules<'_> {
         if let Some(entry) = entries.first()
             && entry.as_str() != Some(first)
         {
-            self.findings.malformed(
-                &item(&path, 0),
+            self.findings.malformed_at(
+                &path.index(0),
                 format!("the first @context entry must be {first}"),
             );
         }
         if let Some(entry) = entries.get(1)
             && !entry.as_str().is_some_and(is_ob3_context_url)
         {
-            self.findings.malformed(
-                &item(&path, 1),
+            self.findings.malformed_at(
+                &path.index(1),
                 "the second @context entry must be the OB 3.0 context (https://purl.imsglobal.org/spec/ob/v3p0/context[-3.x.y].json)",
             );
         }
         for (index, entry) in entries.iter().enumerate().skip(2) {
             if !entry.is_string() && !entry.is_object() {
-                self.findings.malformed(
-                    &item(&path, index),
+                self.findings.malformed_at(
+                    &path.index(index),
                     "a context entry must be a string or an object",
                 );
             }
@@ -160,16 +165,16 @@ impl Rules<'_> {
     fn credential_types(
         &mut self,
         credential: &Map<String, Value>,
-        path: &str,
+        path: &JsonPath<'_>,
         classes: &[&str],
         needs_vc: bool,
     ) {
         let Some(value) = credential.get("type") else {
             return;
         };
-        let path = child(path, "type");
+        let path = path.key("type");
         let Some(kinds) = value.as_array() else {
-            self.findings.malformed(
+            self.findings.malformed_at(
                 &path,
                 format!(
                     "type must be a list of strings containing {}",
@@ -180,14 +185,14 @@ impl Rules<'_> {
         };
         if kinds.iter().any(|kind| !kind.is_string()) {
             self.findings
-                .malformed(&path, "every type must be a string");
+                .malformed_at(&path, "every type must be a string");
         }
         if !kinds
             .iter()
             .any(|kind| kind.as_str().is_some_and(|kind| classes.contains(&kind)))
         {
             self.findings
-                .malformed(&path, format!("type must contain {}", classes.join(" or ")));
+                .malformed_at(&path, format!("type must contain {}", classes.join(" or ")));
         }
         if needs_vc
             && !kinds
@@ -195,25 +200,25 @@ impl Rules<'_> {
                 .any(|kind| kind.as_str() == Some("VerifiableCredential"))
         {
             self.findings
-                .malformed(&path, "type must contain VerifiableCredential");
+                .malformed_at(&path, "type must contain VerifiableCredential");
         }
     }
 
     /// `proof`: a list of Proof objects (a single object is accepted too; see module docs).
-    fn proofs(&mut self, credential: &Map<String, Value>, path: &str) {
+    fn proofs(&mut self, credential: &Map<String, Value>, path: &JsonPath<'_>) {
         match credential.get("proof") {
             None => {}
             Some(Value::Array(proofs)) => {
-                let path = child(path, "proof");
+                let path = path.key("proof");
                 for (index, proof) in proofs.iter().enumerate() {
-                    self.proof(proof, &item(&path, index));
+                    self.proof(proof, &path.index(index));
                 }
             }
-            Some(single) => self.proof(single, &child(path, "proof")),
+            Some(single) => self.proof(single, &path.key("proof")),
         }
     }
 
-    fn proof(&mut self, value: &Value, path: &str) {
+    fn proof(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(proof) = self.object(value, path, "a Proof") else {
             return;
         };
@@ -235,7 +240,7 @@ impl Rules<'_> {
         );
     }
 
-    fn achievement_subject(&mut self, value: &Value, path: &str) {
+    fn achievement_subject(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(subject) = self.object(value, path, "credentialSubject (an AchievementSubject)")
         else {
             return;
@@ -262,7 +267,7 @@ impl Rules<'_> {
         self.nested(subject, path, "source", Self::profile);
     }
 
-    fn identity_object(&mut self, value: &Value, path: &str) {
+    fn identity_object(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(identity) = self.object(value, path, "an IdentityObject") else {
             return;
         };
@@ -284,7 +289,7 @@ impl Rules<'_> {
         self.vocabulary(identity, path, "identityType", IDENTIFIER_TYPES);
     }
 
-    fn evidence(&mut self, value: &Value, path: &str) {
+    fn evidence(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(evidence) = self.object(value, path, "Evidence") else {
             return;
         };
@@ -304,7 +309,7 @@ impl Rules<'_> {
         );
     }
 
-    pub(super) fn endorsement_credential(&mut self, value: &Value, path: &str) {
+    pub(super) fn endorsement_credential(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(endorsement) = self.object(value, path, "an EndorsementCredential") else {
             return;
         };
@@ -316,7 +321,7 @@ impl Rules<'_> {
         );
     }
 
-    fn endorsement_subject(&mut self, value: &Value, path: &str) {
+    fn endorsement_subject(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(subject) = self.object(value, path, "an EndorsementSubject") else {
             return;
         };
@@ -325,7 +330,7 @@ impl Rules<'_> {
         self.strings(subject, path, &["id", "endorsementComment"]);
     }
 
-    fn achievement(&mut self, value: &Value, path: &str) {
+    fn achievement(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(achievement) = self.object(value, path, "achievement (an Achievement)") else {
             return;
         };
@@ -385,7 +390,7 @@ impl Rules<'_> {
         self.array_of(achievement, path, "tag", Self::string_item);
     }
 
-    fn alignment(&mut self, value: &Value, path: &str) {
+    fn alignment(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(alignment) = self.object(value, path, "an Alignment") else {
             return;
         };
@@ -410,14 +415,14 @@ impl Rules<'_> {
         self.vocabulary(alignment, path, "targetType", ALIGNMENT_TARGET_TYPES);
     }
 
-    fn criteria(&mut self, value: &Value, path: &str) {
+    fn criteria(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(criteria) = self.object(value, path, "criteria (a Criteria)") else {
             return;
         };
         self.strings(criteria, path, &["id", "narrative"]);
     }
 
-    pub(super) fn identifier_entry(&mut self, value: &Value, path: &str) {
+    pub(super) fn identifier_entry(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(entry) = self.object(value, path, "an IdentifierEntry") else {
             return;
         };
@@ -438,7 +443,7 @@ impl Rules<'_> {
         self.vocabulary(entry, path, "identifierType", IDENTIFIER_TYPES);
     }
 
-    fn refresh_service(&mut self, value: &Value, path: &str) {
+    fn refresh_service(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(service) = self.object(value, path, "refreshService") else {
             return;
         };
@@ -446,7 +451,7 @@ impl Rules<'_> {
         self.strings(service, path, &["id", "type"]);
     }
 
-    fn credential_status(&mut self, value: &Value, path: &str) {
+    fn credential_status(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(status) = self.object(value, path, "credentialStatus (one object)") else {
             return;
         };
@@ -454,7 +459,7 @@ impl Rules<'_> {
         self.strings(status, path, &["id", "type"]);
     }
 
-    fn credential_schema(&mut self, value: &Value, path: &str) {
+    fn credential_schema(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(schema) = self.object(value, path, "a CredentialSchema") else {
             return;
         };
@@ -462,7 +467,7 @@ impl Rules<'_> {
         self.strings(schema, path, &["id", "type"]);
     }
 
-    fn terms_of_use(&mut self, value: &Value, path: &str) {
+    fn terms_of_use(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(terms) = self.object(value, path, "a TermsOfUse") else {
             return;
         };
@@ -470,7 +475,7 @@ impl Rules<'_> {
         self.strings(terms, path, &["id", "type"]);
     }
 
-    pub(super) fn image(&mut self, value: &Value, path: &str) {
+    pub(super) fn image(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(image) = self.object(value, path, "image (an Image)") else {
             return;
         };
@@ -480,7 +485,7 @@ impl Rules<'_> {
         self.type_is(image, path, "Image");
     }
 
-    fn result(&mut self, value: &Value, path: &str) {
+    fn result(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(result) = self.object(value, path, "a Result") else {
             return;
         };
@@ -496,13 +501,13 @@ impl Rules<'_> {
     }
 
     /// `ProfileRef`: a string, or a Profile object.
-    fn profile_ref(&mut self, value: &Value, path: &str) {
+    fn profile_ref(&mut self, value: &Value, path: &JsonPath<'_>) {
         if !value.is_string() {
             self.profile(value, path);
         }
     }
 
-    fn result_description(&mut self, value: &Value, path: &str) {
+    fn result_description(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(description) = self.object(value, path, "a ResultDescription") else {
             return;
         };
@@ -536,7 +541,7 @@ impl Rules<'_> {
         );
     }
 
-    fn rubric_criterion_level(&mut self, value: &Value, path: &str) {
+    fn rubric_criterion_level(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(level) = self.object(value, path, "a RubricCriterionLevel") else {
             return;
         };
@@ -550,7 +555,7 @@ impl Rules<'_> {
         self.array_of(level, path, "alignment", Self::alignment);
     }
 
-    fn related(&mut self, value: &Value, path: &str) {
+    fn related(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(related) = self.object(value, path, "a Related") else {
             return;
         };

@@ -22,7 +22,7 @@ mod profiles;
 use serde_json::{Map, Value};
 
 use super::VcVersion;
-use super::errors::{Findings, child, item};
+use super::errors::{Findings, JsonPath};
 use crate::datetime::DateTimeStamp;
 use patterns::{is_compact_jws, is_extension_term, is_full_date};
 
@@ -32,7 +32,12 @@ pub(crate) fn check(doc: &Value, version: VcVersion, findings: &mut Findings) {
         return;
     };
     let mut rules = Rules { findings };
-    rules.credential_like(credential, "$", version, CredentialKind::Achievement);
+    rules.credential_like(
+        credential,
+        &JsonPath::Root,
+        version,
+        CredentialKind::Achievement,
+    );
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -52,33 +57,45 @@ impl Rules<'_> {
     fn object<'v>(
         &mut self,
         value: &'v Value,
-        path: &str,
+        path: &JsonPath<'_>,
         class: &str,
     ) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
             self.findings
-                .malformed(path, format!("{class} must be an object"));
+                .malformed_at(path, format!("{class} must be an object"));
         }
         object
     }
 
     /// `required`.
-    fn required(&mut self, object: &Map<String, Value>, path: &str, class: &str, keys: &[&str]) {
+    fn required(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &JsonPath<'_>,
+        class: &str,
+        keys: &[&str],
+    ) {
         for key in keys {
             if !object.contains_key(*key) {
                 self.findings
-                    .malformed(path, format!("{class} requires {key} (OB 3.0 schema)"));
+                    .malformed_at(path, format!("{class} requires {key} (OB 3.0 schema)"));
             }
         }
     }
 
     /// `additionalProperties: false`.
-    fn closed(&mut self, object: &Map<String, Value>, path: &str, class: &str, allowed: &[&str]) {
+    fn closed(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &JsonPath<'_>,
+        class: &str,
+        allowed: &[&str],
+    ) {
         for key in object.keys() {
             if !allowed.contains(&key.as_str()) {
-                self.findings.malformed(
-                    &child(path, key),
+                self.findings.malformed_at(
+                    &path.key(key),
                     format!(
                         "{class} allows only {}; {key} is not allowed",
                         allowed.join(", ")
@@ -89,60 +106,58 @@ impl Rules<'_> {
     }
 
     /// Optional string properties.
-    fn strings(&mut self, object: &Map<String, Value>, path: &str, keys: &[&str]) {
+    fn strings(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, keys: &[&str]) {
         for key in keys {
             if let Some(value) = object.get(*key)
                 && !value.is_string()
             {
                 self.findings
-                    .malformed(&child(path, key), format!("{key} must be a string"));
+                    .malformed_at(&path.key(key), format!("{key} must be a string"));
             }
         }
     }
 
-    fn number(&mut self, object: &Map<String, Value>, path: &str, key: &str) {
+    fn number(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, key: &str) {
         if let Some(value) = object.get(key)
             && !value.is_number()
         {
             self.findings
-                .malformed(&child(path, key), format!("{key} must be a number"));
+                .malformed_at(&path.key(key), format!("{key} must be a number"));
         }
     }
 
-    fn boolean(&mut self, object: &Map<String, Value>, path: &str, key: &str) {
+    fn boolean(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, key: &str) {
         if let Some(value) = object.get(key)
             && !value.is_boolean()
         {
             self.findings
-                .malformed(&child(path, key), format!("{key} must be true or false"));
+                .malformed_at(&path.key(key), format!("{key} must be true or false"));
         }
     }
 
     /// `format: date-time`, as a strict dateTimeStamp.
-    fn date_time(&mut self, object: &Map<String, Value>, path: &str, key: &str) {
+    fn date_time(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, key: &str) {
         let Some(value) = object.get(key) else { return };
-        let path = child(path, key);
+        let path = path.key(key);
         match value.as_str() {
             None => self
                 .findings
-                .malformed(&path, format!("{key} must be a date-time string")),
+                .malformed_at(&path, format!("{key} must be a date-time string")),
             Some(text) => {
                 if let Err(error) = DateTimeStamp::parse(text) {
-                    self.findings.malformed(&path, error.to_string());
+                    self.findings.malformed_at(&path, error.to_string());
                 }
             }
         }
     }
 
     /// `format: date` (`YYYY-MM-DD`, a real date).
-    fn date(&mut self, object: &Map<String, Value>, path: &str, key: &str) {
+    fn date(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, key: &str) {
         let Some(value) = object.get(key) else { return };
         let ok = value.as_str().is_some_and(is_full_date);
         if !ok {
-            self.findings.malformed(
-                &child(path, key),
-                format!("{key} must be a date (YYYY-MM-DD)"),
-            );
+            self.findings
+                .malformed_at(&path.key(key), format!("{key} must be a date (YYYY-MM-DD)"));
         }
     }
 
@@ -150,7 +165,7 @@ impl Rules<'_> {
     fn pattern(
         &mut self,
         object: &Map<String, Value>,
-        path: &str,
+        path: &JsonPath<'_>,
         key: &str,
         ok: fn(&str) -> bool,
         what: &str,
@@ -158,18 +173,18 @@ impl Rules<'_> {
         let Some(value) = object.get(key) else { return };
         if !value.as_str().is_some_and(ok) {
             self.findings
-                .malformed(&child(path, key), format!("{key} must be {what}"));
+                .malformed_at(&path.key(key), format!("{key} must be {what}"));
         }
     }
 
     /// The schema's `type` arrays: a non-empty list of strings that contains `class`.
-    fn type_contains(&mut self, object: &Map<String, Value>, path: &str, class: &str) {
+    fn type_contains(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, class: &str) {
         let Some(value) = object.get("type") else {
             return;
         };
-        let path = child(path, "type");
+        let path = path.key("type");
         let Some(kinds) = value.as_array() else {
-            self.findings.malformed(
+            self.findings.malformed_at(
                 &path,
                 format!("type must be a list of strings containing \"{class}\""),
             );
@@ -178,36 +193,42 @@ impl Rules<'_> {
         for (index, kind) in kinds.iter().enumerate() {
             if !kind.is_string() {
                 self.findings
-                    .malformed(&item(&path, index), "a type must be a string");
+                    .malformed_at(&path.index(index), "a type must be a string");
             }
         }
         if !kinds.iter().any(|kind| kind.as_str() == Some(class)) {
             self.findings
-                .malformed(&path, format!("type must contain \"{class}\""));
+                .malformed_at(&path, format!("type must contain \"{class}\""));
         }
     }
 
     /// A `type` that must be exactly the string `class`.
-    fn type_is(&mut self, object: &Map<String, Value>, path: &str, class: &str) {
+    fn type_is(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, class: &str) {
         if let Some(value) = object.get("type")
             && value.as_str() != Some(class)
         {
-            self.findings.malformed(
-                &child(path, "type"),
+            self.findings.malformed_at(
+                &path.key("type"),
                 format!("type must be the string \"{class}\""),
             );
         }
     }
 
     /// A vocabulary term: one of `terms`, or an extension (`ext:` and a name).
-    fn vocabulary(&mut self, object: &Map<String, Value>, path: &str, key: &str, terms: &[&str]) {
+    fn vocabulary(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &JsonPath<'_>,
+        key: &str,
+        terms: &[&str],
+    ) {
         let Some(value) = object.get(key) else { return };
         let ok = value
             .as_str()
             .is_some_and(|text| terms.contains(&text) || is_extension_term(text));
         if !ok {
-            self.findings.malformed(
-                &child(path, key),
+            self.findings.malformed_at(
+                &path.key(key),
                 format!(
                     "{key} must be one of {} or an extension ext:Name",
                     terms.join(", ")
@@ -216,11 +237,17 @@ impl Rules<'_> {
         }
     }
 
-    fn one_of(&mut self, object: &Map<String, Value>, path: &str, key: &str, values: &[&str]) {
+    fn one_of(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &JsonPath<'_>,
+        key: &str,
+        values: &[&str],
+    ) {
         let Some(value) = object.get(key) else { return };
         if !value.as_str().is_some_and(|text| values.contains(&text)) {
-            self.findings.malformed(
-                &child(path, key),
+            self.findings.malformed_at(
+                &path.key(key),
                 format!("{key} must be one of {}", values.join(", ")),
             );
         }
@@ -230,19 +257,19 @@ impl Rules<'_> {
     fn array_of(
         &mut self,
         object: &Map<String, Value>,
-        path: &str,
+        path: &JsonPath<'_>,
         key: &str,
-        each: fn(&mut Self, &Value, &str),
+        each: fn(&mut Self, &Value, &JsonPath<'_>),
     ) {
         let Some(value) = object.get(key) else { return };
-        let path = child(path, key);
+        let path = path.key(key);
         let Some(items) = value.as_array() else {
             self.findings
-                .malformed(&path, format!("{key} must be a list"));
+                .malformed_at(&path, format!("{key} must be a list"));
             return;
         };
         for (index, entry) in items.iter().enumerate() {
-            each(self, entry, &item(&path, index));
+            each(self, entry, &path.index(index));
         }
     }
 
@@ -250,25 +277,25 @@ impl Rules<'_> {
     fn nested(
         &mut self,
         object: &Map<String, Value>,
-        path: &str,
+        path: &JsonPath<'_>,
         key: &str,
-        rule: fn(&mut Self, &Value, &str),
+        rule: fn(&mut Self, &Value, &JsonPath<'_>),
     ) {
         if let Some(value) = object.get(key) {
-            rule(self, value, &child(path, key));
+            rule(self, value, &path.key(key));
         }
     }
 
-    fn string_item(&mut self, value: &Value, path: &str) {
+    fn string_item(&mut self, value: &Value, path: &JsonPath<'_>) {
         if !value.is_string() {
-            self.findings.malformed(path, "must be a string");
+            self.findings.malformed_at(path, "must be a string");
         }
     }
 
-    fn jwt_item(&mut self, value: &Value, path: &str) {
+    fn jwt_item(&mut self, value: &Value, path: &JsonPath<'_>) {
         if !value.as_str().is_some_and(is_compact_jws) {
             self.findings
-                .malformed(path, "must be a compact JWS (header.payload.signature)");
+                .malformed_at(path, "must be a compact JWS (header.payload.signature)");
         }
     }
 }

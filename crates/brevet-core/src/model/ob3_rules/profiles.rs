@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use super::Rules;
+use crate::model::errors::JsonPath;
 
 impl Rules<'_> {
-    pub(super) fn profile(&mut self, value: &Value, path: &str) {
+    pub(super) fn profile(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(profile) = self.object(value, path, "a Profile") else {
             return;
         };
@@ -41,7 +42,7 @@ impl Rules<'_> {
         self.date(profile, path, "dateOfBirth");
     }
 
-    fn address(&mut self, value: &Value, path: &str) {
+    fn address(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(address) = self.object(value, path, "an Address") else {
             return;
         };
@@ -63,7 +64,7 @@ impl Rules<'_> {
         self.nested(address, path, "geo", Self::geo_coordinates);
     }
 
-    fn geo_coordinates(&mut self, value: &Value, path: &str) {
+    fn geo_coordinates(&mut self, value: &Value, path: &JsonPath<'_>) {
         let Some(geo) = self.object(value, path, "GeoCoordinates") else {
             return;
         };
