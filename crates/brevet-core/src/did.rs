@@ -1,1 +1,604 @@
-//! (did: to be written)
+//! DIDs: `did:key` resolution (Ed25519 only), `did:web` URL mapping and document building, and
+//! the verification-method binding check the verifier uses (KEY-01, KEY-02, KEY-07).
+//!
+//! Nothing here does IO: fetching a did:web document is the caller's job (see
+//! [`did_web_url`]); the fetched document is then checked with [`resolve_verification_key`].
+
+use ed25519_dalek::VerifyingKey;
+use serde_json::{Map, Value, json};
+
+use crate::multikey::{self, KeyError};
+
+/// The DID Core v1 context.
+pub const DID_V1_CONTEXT: &str = "https://www.w3.org/ns/did/v1";
+
+/// Why a DID was refused.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DidError {
+    #[error("\"{0}\" is not a did:key DID")]
+    NotDidKey(String),
+    #[error("\"{0}\" is not a did:web DID")]
+    NotDidWeb(String),
+    #[error("did:key \"{did}\": {source}")]
+    DidKeyKey { did: String, source: KeyError },
+    #[error("did:key \"{0}\" must not carry a path, query or fragment")]
+    DidKeyExtra(String),
+    #[error("did:web \"{did}\": {reason}")]
+    DidWebSyntax { did: String, reason: &'static str },
+}
+
+/// Parses `did:key:z6Mk…` (no fragment) strictly and returns its Ed25519 key.
+pub fn parse_did_key(did: &str) -> Result<VerifyingKey, DidError> {
+    let multibase = did
+        .strip_prefix("did:key:")
+        .ok_or_else(|| DidError::NotDidKey(did.to_owned()))?;
+    if multibase.contains(['#', '?', '/', ':']) {
+        return Err(DidError::DidKeyExtra(did.to_owned()));
+    }
+    multikey::decode_public_key(multibase).map_err(|source| DidError::DidKeyKey {
+        did: did.to_owned(),
+        source,
+    })
+}
+
+/// The DID part of a DID URL (everything before the first `#`, `?` or `/` after the method).
+pub fn did_of_url(did_url: &str) -> &str {
+    let end = did_url.find(['#', '?']).unwrap_or(did_url.len());
+    &did_url[..end]
+}
+
+/// A Multikey verification method object.
+pub fn multikey_method(id: &str, controller: &str, key: &VerifyingKey) -> Value {
+    json!({
+        "id": id,
+        "type": "Multikey",
+        "controller": controller,
+        "publicKeyMultibase": multikey::encode_public_key(key),
+    })
+}
+
+/// Resolves a `did:key` DID to its DID document: one Multikey verification method listed under
+/// `authentication`, `assertionMethod`, `capabilityInvocation` and `capabilityDelegation`.
+pub fn resolve_did_key(did: &str) -> Result<Value, DidError> {
+    let key = parse_did_key(did)?;
+    let multibase = multikey::encode_public_key(&key);
+    let method_id = format!("{did}#{multibase}");
+    Ok(json!({
+        "@context": [DID_V1_CONTEXT, crate::contexts::MULTIKEY_V1],
+        "id": did,
+        "verificationMethod": [multikey_method(&method_id, did, &key)],
+        "authentication": [method_id],
+        "assertionMethod": [method_id],
+        "capabilityInvocation": [method_id],
+        "capabilityDelegation": [method_id],
+    }))
+}
+
+fn web_error(did: &str, reason: &'static str) -> DidError {
+    DidError::DidWebSyntax {
+        did: did.to_owned(),
+        reason,
+    }
+}
+
+fn is_host_char(character: char) -> bool {
+    character.is_ascii_alphanumeric() || character == '-' || character == '.'
+}
+
+fn is_path_segment_valid(segment: &str) -> bool {
+    let bytes = segment.as_bytes();
+    if segment.is_empty() || segment == "." || segment == ".." {
+        return false;
+    }
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte == b'%' {
+            let hex_pair = bytes.get(index + 1..index + 3);
+            if !hex_pair.is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit)) {
+                return false;
+            }
+            index += 3;
+            continue;
+        }
+        if !(byte.is_ascii_alphanumeric() || b"-._~".contains(&byte)) {
+            return false;
+        }
+        index += 1;
+    }
+    true
+}
+
+/// The HTTPS URL of a did:web DID document: `did:web:example.com` →
+/// `https://example.com/.well-known/did.json`; `did:web:example.com%3A8443:user:alice` →
+/// `https://example.com:8443/user/alice/did.json`. Only the port's `%3A` is percent-decoded.
+/// Whether the host may be contacted (no private or loopback addresses) is the fetcher's check.
+pub fn did_web_url(did: &str) -> Result<String, DidError> {
+    let rest = did
+        .strip_prefix("did:web:")
+        .ok_or_else(|| DidError::NotDidWeb(did.to_owned()))?;
+    if rest.contains(['#', '?', '/']) {
+        return Err(web_error(did, "must not carry a fragment, query or slash"));
+    }
+    let mut segments = rest.split(':');
+    let authority = segments.next().unwrap_or_default();
+    let (host, port) = match authority.find("%3A").or_else(|| authority.find("%3a")) {
+        Some(position) => (&authority[..position], Some(&authority[position + 3..])),
+        None => (authority, None),
+    };
+    if host.is_empty()
+        || !host.chars().all(is_host_char)
+        || host.starts_with(['.', '-'])
+        || host.ends_with(['.', '-'])
+    {
+        return Err(web_error(did, "host must be a domain name"));
+    }
+    if host.contains("..") {
+        return Err(web_error(did, "host has an empty label"));
+    }
+    if let Some(port) = port
+        && (port.is_empty()
+            || port.len() > 5
+            || !port.chars().all(|c| c.is_ascii_digit())
+            || port.parse::<u16>().is_err())
+    {
+        return Err(web_error(did, "port must be a number from 0 to 65535"));
+    }
+    let path: Vec<&str> = segments.collect();
+    if path.iter().any(|segment| !is_path_segment_valid(segment)) {
+        return Err(web_error(
+            did,
+            "path segments must be non-empty and URL-safe",
+        ));
+    }
+    let host = host.to_ascii_lowercase();
+    let authority = match port {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    };
+    if path.is_empty() {
+        Ok(format!("https://{authority}/.well-known/did.json"))
+    } else {
+        Ok(format!("https://{authority}/{}/did.json", path.join("/")))
+    }
+}
+
+/// One key of a did:web document: its fragment (`key-1`) and public key.
+#[derive(Debug, Clone)]
+pub struct DidWebKey {
+    pub fragment: String,
+    pub key: VerifyingKey,
+}
+
+/// Builds the DID document of a did:web issuer: every key (current and retired) is a Multikey
+/// verification method listed under `assertionMethod`, so credentials signed with a retired key
+/// keep verifying (KEY-10). Retired keys must simply no longer be used to sign.
+pub fn build_did_web_document(did: &str, keys: &[DidWebKey]) -> Result<Value, DidError> {
+    did_web_url(did)?;
+    let methods: Vec<Value> = keys
+        .iter()
+        .map(|key| multikey_method(&format!("{did}#{}", key.fragment), did, &key.key))
+        .collect();
+    let ids: Vec<Value> = keys
+        .iter()
+        .map(|key| Value::String(format!("{did}#{}", key.fragment)))
+        .collect();
+    Ok(json!({
+        "@context": [DID_V1_CONTEXT, crate::contexts::MULTIKEY_V1],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": ids,
+    }))
+}
+
+/// Why a verification method is not an acceptable key for the expected DID and purpose.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyBindingError {
+    #[error("DID document id \"{found}\" does not match the DID \"{expected}\"")]
+    IdMismatch { expected: String, found: String },
+    #[error("issuer {did} does not control verification method {method}")]
+    ForeignMethod { did: String, method: String },
+    #[error(
+        "verification method {method} is not listed under {purpose} in the DID document of {did}"
+    )]
+    NotAuthorized {
+        did: String,
+        method: String,
+        purpose: String,
+    },
+    #[error("verification method {method} is unknown to the DID document of {did}")]
+    UnknownKey { did: String, method: String },
+    #[error("verification method {method} has controller \"{found}\", expected \"{expected}\"")]
+    ControllerMismatch {
+        method: String,
+        expected: String,
+        found: String,
+    },
+    #[error(
+        "verification method {method} has unsupported type \"{found}\" (expected Multikey or Ed25519VerificationKey2020)"
+    )]
+    UnsupportedType { method: String, found: String },
+    #[error("verification method {method} exposes a secret key")]
+    SecretKeyExposed { method: String },
+    #[error("verification method {method} has no publicKeyMultibase")]
+    MissingPublicKey { method: String },
+    #[error("verification method {method}: {source}")]
+    BadKey { method: String, source: KeyError },
+    #[error("DID document is malformed: {0}")]
+    Malformed(&'static str),
+}
+
+fn absolute_id(document_id: &str, id: &str) -> String {
+    if id.starts_with('#') {
+        format!("{document_id}{id}")
+    } else {
+        id.to_owned()
+    }
+}
+
+fn entries(value: Option<&Value>) -> Vec<&Value> {
+    match value {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(other) => vec![other],
+    }
+}
+
+fn method_id(method: &Map<String, Value>) -> Option<&str> {
+    method.get("id").and_then(Value::as_str)
+}
+
+/// Finds the key a proof's `verificationMethod` designates, in a DID document, for `purpose`
+/// (`assertionMethod` for credentials): the document's `id` must equal `expected_did`; the
+/// method must belong to that DID, be listed (by reference or embedded) under `purpose`, have
+/// the DID as controller, and be a `Multikey` or `Ed25519VerificationKey2020` with a strictly
+/// valid `publicKeyMultibase`. A method exposing a secret key is refused.
+pub fn resolve_verification_key(
+    did_document: &Value,
+    expected_did: &str,
+    verification_method: &str,
+    purpose: &str,
+) -> Result<VerifyingKey, KeyBindingError> {
+    let document = did_document
+        .as_object()
+        .ok_or(KeyBindingError::Malformed("not a JSON object"))?;
+    let document_id = document
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or(KeyBindingError::Malformed("no string id"))?;
+    if document_id != expected_did {
+        return Err(KeyBindingError::IdMismatch {
+            expected: expected_did.to_owned(),
+            found: document_id.to_owned(),
+        });
+    }
+    let wanted = absolute_id(document_id, verification_method);
+    if did_of_url(&wanted) != expected_did {
+        return Err(KeyBindingError::ForeignMethod {
+            did: expected_did.to_owned(),
+            method: wanted,
+        });
+    }
+    let listed = entries(document.get(purpose));
+    let mut embedded_under_purpose = None;
+    let mut authorized = false;
+    for entry in listed {
+        match entry {
+            Value::String(reference) if absolute_id(document_id, reference) == wanted => {
+                authorized = true
+            }
+            Value::Object(method)
+                if method_id(method).is_some_and(|id| absolute_id(document_id, id) == wanted) =>
+            {
+                authorized = true;
+                embedded_under_purpose = Some(method);
+            }
+            _ => {}
+        }
+    }
+    let declared = entries(document.get("verificationMethod"))
+        .into_iter()
+        .find_map(|entry| match entry {
+            Value::Object(method)
+                if method_id(method).is_some_and(|id| absolute_id(document_id, id) == wanted) =>
+            {
+                Some(method)
+            }
+            _ => None,
+        });
+    let method = match (embedded_under_purpose, declared) {
+        (Some(method), _) | (None, Some(method)) => method,
+        (None, None) => {
+            return Err(KeyBindingError::UnknownKey {
+                did: expected_did.to_owned(),
+                method: wanted,
+            });
+        }
+    };
+    if !authorized {
+        return Err(KeyBindingError::NotAuthorized {
+            did: expected_did.to_owned(),
+            method: wanted,
+            purpose: purpose.to_owned(),
+        });
+    }
+    method_key(method, document_id, &wanted)
+}
+
+fn method_key(
+    method: &Map<String, Value>,
+    document_id: &str,
+    wanted: &str,
+) -> Result<VerifyingKey, KeyBindingError> {
+    let controller = method
+        .get("controller")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if absolute_id(document_id, controller) != document_id {
+        return Err(KeyBindingError::ControllerMismatch {
+            method: wanted.to_owned(),
+            expected: document_id.to_owned(),
+            found: controller.to_owned(),
+        });
+    }
+    if [
+        "secretKeyMultibase",
+        "privateKeyMultibase",
+        "privateKeyJwk",
+        "privateKeyBase58",
+    ]
+    .iter()
+    .any(|field| method.contains_key(*field))
+    {
+        return Err(KeyBindingError::SecretKeyExposed {
+            method: wanted.to_owned(),
+        });
+    }
+    let key_type = method
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if key_type != "Multikey" && key_type != "Ed25519VerificationKey2020" {
+        return Err(KeyBindingError::UnsupportedType {
+            method: wanted.to_owned(),
+            found: key_type.to_owned(),
+        });
+    }
+    let multibase = method
+        .get("publicKeyMultibase")
+        .and_then(Value::as_str)
+        .ok_or_else(|| KeyBindingError::MissingPublicKey {
+            method: wanted.to_owned(),
+        })?;
+    multikey::decode_public_key(multibase).map_err(|source| KeyBindingError::BadKey {
+        method: wanted.to_owned(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::multikey::Ed25519KeyPair;
+
+    const W3C_DID: &str = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+
+    #[test]
+    fn did_key_resolves_to_a_multikey_document() {
+        let document = resolve_did_key(W3C_DID).unwrap();
+        let method = format!("{W3C_DID}#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2");
+        assert_eq!(document["assertionMethod"][0], method.as_str());
+        let key = resolve_verification_key(&document, W3C_DID, &method, "assertionMethod").unwrap();
+        assert_eq!(key, parse_did_key(W3C_DID).unwrap());
+    }
+
+    #[test]
+    fn malformed_did_keys_are_rejected() {
+        assert!(matches!(
+            parse_did_key("did:web:example.com"),
+            Err(DidError::NotDidKey(_))
+        ));
+        assert!(matches!(
+            parse_did_key(&format!("{W3C_DID}#x")),
+            Err(DidError::DidKeyExtra(_))
+        ));
+        // Truncated key (bad length) and an altered character.
+        let truncated = &W3C_DID[..W3C_DID.len() - 2];
+        assert!(matches!(
+            parse_did_key(truncated),
+            Err(DidError::DidKeyKey { .. })
+        ));
+        assert!(matches!(
+            parse_did_key("did:key:z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"),
+            Err(DidError::DidKeyKey {
+                source: KeyError::SecretKeyAsPublicKey,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse_did_key("did:key:zDnaegE6RR3atJtHKwTRTWHsJ3kNHqFwv7n9YjTgmU7TyfU76"),
+            Err(DidError::DidKeyKey {
+                source: KeyError::UnsupportedHeader(..),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn did_web_maps_to_https_urls() {
+        assert_eq!(
+            did_web_url("did:web:w3c-ccg.github.io").unwrap(),
+            "https://w3c-ccg.github.io/.well-known/did.json"
+        );
+        assert_eq!(
+            did_web_url("did:web:w3c-ccg.github.io:user:alice").unwrap(),
+            "https://w3c-ccg.github.io/user/alice/did.json"
+        );
+        assert_eq!(
+            did_web_url("did:web:example.com%3A3000:user:alice").unwrap(),
+            "https://example.com:3000/user/alice/did.json"
+        );
+        for bad in [
+            "did:web:",
+            "did:web:exa mple.com",
+            "did:web:example.com::x",
+            "did:web:example.com:..",
+            "did:web:example.com%3Aabc",
+            "did:web:[::1]",
+            "did:web:a.com/x",
+            "did:web:a.com#k",
+            "did:key:z6Mk",
+        ] {
+            assert!(did_web_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn web_document() -> (Value, Ed25519KeyPair, Ed25519KeyPair) {
+        let current = Ed25519KeyPair::generate();
+        let retired = Ed25519KeyPair::generate();
+        let keys = [
+            DidWebKey {
+                fragment: "key-2".into(),
+                key: current.verifying_key(),
+            },
+            DidWebKey {
+                fragment: "key-1".into(),
+                key: retired.verifying_key(),
+            },
+        ];
+        (
+            build_did_web_document("did:web:acme.example", &keys).unwrap(),
+            current,
+            retired,
+        )
+    }
+
+    #[test]
+    fn did_web_document_lists_current_and_retired_keys() {
+        let (document, current, retired) = web_document();
+        let did = "did:web:acme.example";
+        assert_eq!(
+            resolve_verification_key(
+                &document,
+                did,
+                "did:web:acme.example#key-2",
+                "assertionMethod"
+            )
+            .unwrap(),
+            current.verifying_key()
+        );
+        assert_eq!(
+            resolve_verification_key(
+                &document,
+                did,
+                "did:web:acme.example#key-1",
+                "assertionMethod"
+            )
+            .unwrap(),
+            retired.verifying_key()
+        );
+    }
+
+    #[test]
+    fn binding_errors_are_specific() {
+        let (mut document, _, _) = web_document();
+        let did = "did:web:acme.example";
+        // KEY-07 (a): the document claims another DID.
+        assert!(matches!(
+            resolve_verification_key(
+                &document,
+                "did:web:evil.example",
+                "did:web:evil.example#key-2",
+                "assertionMethod"
+            ),
+            Err(KeyBindingError::IdMismatch { .. })
+        ));
+        // KEY-01: a key of another DID.
+        let attacker = Ed25519KeyPair::generate();
+        assert!(matches!(
+            resolve_verification_key(
+                &document,
+                did,
+                &attacker.did_key_method(),
+                "assertionMethod"
+            ),
+            Err(KeyBindingError::ForeignMethod { .. })
+        ));
+        assert!(matches!(
+            resolve_verification_key(
+                &document,
+                did,
+                "did:web:acme.example#key-9",
+                "assertionMethod"
+            ),
+            Err(KeyBindingError::UnknownKey { .. })
+        ));
+        // KEY-02: listed only under authentication.
+        document["authentication"] = json!(["did:web:acme.example#key-2"]);
+        document["assertionMethod"] = json!(["did:web:acme.example#key-1"]);
+        assert!(matches!(
+            resolve_verification_key(
+                &document,
+                did,
+                "did:web:acme.example#key-2",
+                "assertionMethod"
+            ),
+            Err(KeyBindingError::NotAuthorized { .. })
+        ));
+        assert!(resolve_verification_key(&document, did, "#key-2", "authentication").is_ok());
+        // Controller mismatch.
+        document["verificationMethod"][1]["controller"] = json!("did:web:evil.example");
+        assert!(matches!(
+            resolve_verification_key(
+                &document,
+                did,
+                "did:web:acme.example#key-1",
+                "assertionMethod"
+            ),
+            Err(KeyBindingError::ControllerMismatch { .. })
+        ));
+        // DI-12 (c): a secret key exposed as the key.
+        document["verificationMethod"][1]["controller"] = json!(did);
+        document["verificationMethod"][1]["publicKeyMultibase"] =
+            json!(attacker.secret_multibase());
+        assert!(matches!(
+            resolve_verification_key(
+                &document,
+                did,
+                "did:web:acme.example#key-1",
+                "assertionMethod"
+            ),
+            Err(KeyBindingError::BadKey {
+                source: KeyError::SecretKeyAsPublicKey,
+                ..
+            })
+        ));
+        document["verificationMethod"][1]["type"] = json!("JsonWebKey2020");
+        assert!(matches!(
+            resolve_verification_key(
+                &document,
+                did,
+                "did:web:acme.example#key-1",
+                "assertionMethod"
+            ),
+            Err(KeyBindingError::UnsupportedType { .. })
+        ));
+    }
+
+    #[test]
+    fn embedded_methods_under_the_purpose_are_accepted() {
+        let key = Ed25519KeyPair::generate();
+        let did = "did:web:acme.example";
+        let document = json!({
+            "id": did,
+            "assertionMethod": [multikey_method("#k", did, &key.verifying_key())],
+        });
+        assert_eq!(
+            resolve_verification_key(&document, did, "did:web:acme.example#k", "assertionMethod")
+                .unwrap(),
+            key.verifying_key()
+        );
+    }
+}

@@ -4,11 +4,18 @@
 //! touches the network or the file system. Processed contexts are cached inside a [`Processor`],
 //! so the pinned credential contexts are processed once and reused for every document.
 
+mod cache;
+mod context;
 mod error;
+mod expand;
+mod iri;
 mod loader;
+mod node_map;
 mod processor;
+mod rdf_literal;
+mod term_definition;
 mod to_rdf;
 
 pub use error::{ErrorCode, JsonLdError};
 pub use loader::{DocumentLoader, LoadError, RemoteDocument};
-pub use processor::{Options, ProcessingMode, RdfDirection, Processor};
+pub use processor::{Options, ProcessingMode, Processor, RdfDirection};

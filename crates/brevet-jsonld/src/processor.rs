@@ -5,7 +5,10 @@ use std::sync::Arc;
 use brevet_rdf::Quad;
 use serde_json::Value;
 
-use crate::{DocumentLoader, ErrorCode, JsonLdError};
+use crate::cache::ContextCache;
+use crate::context::Env;
+use crate::expand::Expander;
+use crate::{DocumentLoader, JsonLdError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ProcessingMode {
@@ -36,19 +39,50 @@ pub struct Options {
 }
 
 /// A JSON-LD processor bound to one document loader, caching processed contexts.
+///
+/// The cache keeps every remote context the loader returned (by URL) and every processed
+/// active context (by the active context it started from and the local context applied), so a
+/// stream of documents using the same contexts only pays for context processing once.
+/// `Processor` is `Send + Sync`: share one across threads.
 pub struct Processor {
     loader: Arc<dyn DocumentLoader>,
+    cache: ContextCache,
 }
 
 impl Processor {
     pub fn new(loader: Arc<dyn DocumentLoader>) -> Self {
-        Processor { loader }
+        Processor {
+            loader,
+            cache: ContextCache::default(),
+        }
     }
 
-    /// JSON-LD 1.1 Expansion algorithm.
+    /// JSON-LD 1.1 Expansion algorithm. The result is always an array (expanded form).
     pub fn expand(&self, document: &Value, options: &Options) -> Result<Value, JsonLdError> {
-        let _ = (document, options, &self.loader);
-        Err(JsonLdError { code: ErrorCode("not implemented"), message: String::new() })
+        let env = Env {
+            loader: self.loader.as_ref(),
+            cache: &self.cache,
+            mode: options.processing_mode,
+            safe: options.safe_mode,
+        };
+        let base = options.base.as_deref();
+        let mut active = self.cache.initial(base);
+        if let Some(expand_context) = &options.expand_context {
+            let local = match expand_context {
+                Value::Object(map) if map.contains_key("@context") => &map["@context"],
+                other => other,
+            };
+            active = env.process_embedded(&active, local, base)?;
+        }
+        let expanded = Expander { env: &env }.expand(&active, None, document, base, false)?;
+        Ok(match expanded {
+            Value::Object(mut map) if map.len() == 1 && map.contains_key("@graph") => {
+                map.remove("@graph").unwrap_or(Value::Array(Vec::new()))
+            }
+            Value::Null => Value::Array(Vec::new()),
+            Value::Array(items) => Value::Array(items),
+            other => Value::Array(vec![other]),
+        })
     }
 
     /// Expansion followed by Deserialize JSON-LD to RDF; the quads come out in document order.
