@@ -10,10 +10,10 @@
 //! schema does. Also the documented fixture outcomes: `simple-err-type.json` and
 //! `simple-err-issuer.json` are refused with a message naming the field.
 //!
-//! Brevet differs from the schema on purpose in two ways (see `model::ob3_rules`), so the
-//! schema is given the document as Brevet reads it: a VC 1.1 credential has its v1 context,
-//! `issuanceDate` and `expirationDate` mapped to the VC 2.0 ones, and a single `proof` object
-//! is wrapped in a list.
+//! Brevet differs from the schema on purpose (see `model::ob3_rules`), so the schema is given
+//! the document as Brevet reads it: a VC 1.1 credential has its v1 context, `issuanceDate` and
+//! `expirationDate` mapped to the VC 2.0 ones, and a single `proof` object is wrapped in a
+//! list. (Brevet also accepts a list of `credentialStatus` entries; no case here has one.)
 
 use std::path::{Path, PathBuf};
 

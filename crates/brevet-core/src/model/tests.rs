@@ -443,6 +443,20 @@ fn ob3_rules_name_the_field() {
     doc["image"] = json!({"id": "https://x.example/i.png", "type": "Image", "alt": "x"});
     assert!(refused(&doc).mentions("$.image.alt"));
 
+    let mut doc = base.clone();
+    let entry = doc["credentialStatus"].clone();
+    let mut suspension = entry.clone();
+    suspension["statusPurpose"] = json!("suspension");
+    doc["credentialStatus"] = json!([entry, suspension]);
+    let info = check_credential(&doc).expect("a revocation and a suspension entry");
+    assert_eq!(info.credential_status.len(), 2);
+    doc["credentialStatus"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    let errors = refused(&doc);
+    assert!(errors.mentions("$.credentialStatus[1]"), "{errors}");
+
     let mut doc = base;
     doc["proof"] =
         json!({"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofValue": "z1"});

@@ -451,8 +451,19 @@ impl Rules<'_> {
         self.strings(service, path, &["id", "type"]);
     }
 
+    /// `credentialStatus`: a CredentialStatus object, or (see module docs) a list of them.
     fn credential_status(&mut self, value: &Value, path: &JsonPath<'_>) {
-        let Some(status) = self.object(value, path, "credentialStatus (one object)") else {
+        if let Value::Array(entries) = value {
+            for (index, entry) in entries.iter().enumerate() {
+                self.credential_status_entry(entry, &path.index(index));
+            }
+        } else {
+            self.credential_status_entry(value, path);
+        }
+    }
+
+    fn credential_status_entry(&mut self, value: &Value, path: &JsonPath<'_>) {
+        let Some(status) = self.object(value, path, "a CredentialStatus") else {
             return;
         };
         self.required(status, path, "CredentialStatus", &["id", "type"]);

@@ -9,6 +9,9 @@
 //!   `validFrom` (the schema only knows VC 2.0; the VC 1.1 rules require `issuanceDate`);
 //! - `proof` may be a single object as well as a list: Data Integrity signers (Brevet's and the
 //!   JavaScript reference stack's) write one proof as an object, and JSON-LD reads both alike;
+//! - `credentialStatus` may be a list of CredentialStatus objects as well as one: VC 2.0 allows
+//!   several status entries, and a revocation entry beside a suspension entry is the usual
+//!   Bitstring Status List pattern (security catalogue STS-03);
 //! - `format: date-time` is checked as a strict XSD `dateTimeStamp` ([`crate::datetime`]),
 //!   which refuses a few RFC 3339 forms (leap seconds, lower-case `t`/`z`);
 //! - rules the VC Data Model checks already (`VerifiableCredential` in `type`, `issuer` and
