@@ -83,9 +83,15 @@ fn vcdm2_inputs_are_accepted_or_refused_as_named() {
         let expect_ok = name.ends_with("-ok.json");
         if let Some((_, reason)) = LEFT_TO_JSON_LD.iter().find(|(file, _)| *file == name) {
             println!("{name}: left to the JSON-LD processor ({reason})");
-            assert!(outcome.is_ok(), "{name}: the model refuses it after all; drop the exception");
+            assert!(
+                outcome.is_ok(),
+                "{name}: the model refuses it after all; drop the exception"
+            );
             let processed = crate::linked_data::LinkedData::shared().expand(&doc);
-            assert!(processed.is_err(), "{name}: the JSON-LD processor accepts it: {processed:?}");
+            assert!(
+                processed.is_err(),
+                "{name}: the JSON-LD processor accepts it: {processed:?}"
+            );
             left += 1;
             continue;
         }
@@ -398,6 +404,23 @@ fn issuance_refuses_a_bare_string_issuer_for_open_badges() {
     // …but Brevet never issues one.
     let errors = check_unsigned_for_issuance(&doc).unwrap_err();
     assert!(errors.mentions("$.issuer"), "{errors}");
+}
+
+#[test]
+fn issuance_needs_a_named_recipient() {
+    let mut doc = built_credential().to_value();
+    doc["credentialSubject"]
+        .as_object_mut()
+        .unwrap()
+        .remove("identifier");
+    assert!(
+        check_credential(&doc).is_ok(),
+        "the schema does not require a recipient"
+    );
+    let errors = check_unsigned_for_issuance(&doc).unwrap_err();
+    assert!(errors.mentions("$.credentialSubject"), "{errors}");
+    doc["credentialSubject"]["id"] = json!("did:example:learner");
+    assert!(check_unsigned_for_issuance(&doc).is_ok());
 }
 
 #[test]

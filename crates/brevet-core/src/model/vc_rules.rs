@@ -70,6 +70,9 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
     if is_open_badge || has_achievement_subject {
         let version = version.unwrap_or(VcVersion::V2);
         ob3_rules::check(doc, version, &mut findings);
+        if purpose == Purpose::Issue {
+            check_recipient_for_issuance(credential, &mut findings);
+        }
         if purpose == Purpose::Issue && credential.get("issuer").is_some_and(Value::is_string) {
             findings.malformed(
                 "$.issuer",
@@ -100,6 +103,24 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
         proofs,
         subject_ids,
     })
+}
+
+/// Brevet issues an Open Badge to a named recipient: the subject has an `id` or at least one
+/// `identifier` (an IdentityObject, e.g. a hashed email).
+fn check_recipient_for_issuance(credential: &Map<String, Value>, findings: &mut Findings) {
+    let Some(Value::Object(subject)) = credential.get("credentialSubject") else {
+        return;
+    };
+    let has_identifier = subject
+        .get("identifier")
+        .and_then(Value::as_array)
+        .is_some_and(|identifiers| !identifiers.is_empty());
+    if !subject.contains_key("id") && !has_identifier {
+        findings.malformed(
+            "$.credentialSubject",
+            "an Open Badge names its recipient: give the subject an id or an identifier (IdentityObject)",
+        );
+    }
 }
 
 /// Whether some credential subject declares the OB 3.0 class `AchievementSubject`: such a
