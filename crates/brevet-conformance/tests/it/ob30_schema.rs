@@ -4,8 +4,8 @@
 //!
 //! Cases: every JSON document in `ob30/` and `ob30/1edtech-fixtures/` (the schema file itself
 //! aside), then mutations of each document both sides accept, derived from the schema: drop
-//! each `required` property present, give each typed property a value of the wrong type, add a
-//! property to each closed object, put an unknown term in each vocabulary, and make each
+//! each `required` property present, give each typed property a value of the wrong type and
+//! each date a malformed value, add a property to each closed object, put an unknown term in each vocabulary, and make each
 //! Profile reference a bare string. Each case passes when Brevet accepts exactly when the
 //! schema does. Also the documented fixture outcomes: `simple-err-type.json` and
 //! `simple-err-issuer.json` are refused with a message naming the field.
@@ -285,9 +285,26 @@ impl<'s> Mutator<'s> {
             };
             path.push(Step::Key(key.clone()));
             self.wrong_type(property_schema, value, path);
+            self.wrong_format(property_schema, path);
             self.walk(property_schema, value, path);
             path.pop();
         }
+    }
+
+    /// A string the schema's `format` refuses: a date-time without a timezone, an impossible
+    /// date.
+    fn wrong_format(&mut self, schema: &'s Value, path: &[Step]) {
+        let schema = self.resolve(schema);
+        let replacement = match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => json!("2026-01-01T00:00:00"),
+            Some("date") => json!("2026-02-30"),
+            _ => return,
+        };
+        self.mutations.push(Mutation {
+            name: format!("{} in a wrong format", show(path)),
+            path: path.to_vec(),
+            change: Change::Replace(replacement),
+        });
     }
 
     /// A value of another JSON type than the schema's `type` asks for.

@@ -88,7 +88,7 @@ impl Rules<'_> {
         );
         self.array_of(credential, path, "endorsementJwt", Self::jwt_item);
         self.nested(credential, path, "issuer", Self::profile_ref);
-        self.proofs(credential, path);
+        self.proofs(credential, path, kind);
         self.array_of(
             credential,
             path,
@@ -205,24 +205,34 @@ impl Rules<'_> {
     }
 
     /// `proof`: a list of Proof objects (a single object is accepted too; see module docs).
-    fn proofs(&mut self, credential: &Map<String, Value>, path: &JsonPath<'_>) {
+    /// (The VC rules already check the credential's own proofs for a type and dates; an
+    /// endorsement's proofs get those checks here.)
+    fn proofs(
+        &mut self,
+        credential: &Map<String, Value>,
+        path: &JsonPath<'_>,
+        kind: CredentialKind,
+    ) {
         match credential.get("proof") {
             None => {}
             Some(Value::Array(proofs)) => {
                 let path = path.key("proof");
                 for (index, proof) in proofs.iter().enumerate() {
-                    self.proof(proof, &path.index(index));
+                    self.proof(proof, &path.index(index), kind);
                 }
             }
-            Some(single) => self.proof(single, &path.key("proof")),
+            Some(single) => self.proof(single, &path.key("proof"), kind),
         }
     }
 
-    fn proof(&mut self, value: &Value, path: &JsonPath<'_>) {
+    fn proof(&mut self, value: &Value, path: &JsonPath<'_>, kind: CredentialKind) {
         let Some(proof) = self.object(value, path, "a Proof") else {
             return;
         };
-        self.required(proof, path, "Proof", &["type"]);
+        if kind == CredentialKind::Endorsement {
+            self.required(proof, path, "Proof", &["type"]);
+            self.date_time(proof, path, "created");
+        }
         self.strings(
             proof,
             path,
