@@ -5,8 +5,9 @@
 //! Cases: every JSON document in `ob30/` and `ob30/1edtech-fixtures/` (the schema file itself
 //! aside), then mutations of each document both sides accept, derived from the schema: drop
 //! each `required` property present, give each typed property a value of the wrong type and
-//! each date a malformed value, add a property to each closed object, put an unknown term in each vocabulary, and make each
-//! Profile reference a bare string. Each case passes when Brevet accepts exactly when the
+//! each date a malformed value, break each `type` list, enum and pattern, add a property to each
+//! closed object, put an unknown term in each vocabulary, and make each Profile reference a bare
+//! string. Each case passes when Brevet accepts exactly when the
 //! schema does. Also the documented fixture outcomes: `simple-err-type.json` and
 //! `simple-err-issuer.json` are refused with a message naming the field.
 //!
@@ -148,6 +149,7 @@ enum Change {
 }
 
 struct Mutation {
+    kind: &'static str,
     name: String,
     path: Vec<Step>,
     change: Change,
@@ -192,6 +194,15 @@ impl<'s> Mutator<'s> {
 
     fn walk(&mut self, schema: &'s Value, value: &Value, path: &mut Vec<Step>) {
         let schema = self.resolve(schema);
+        self.wrong_value(schema, value, path);
+        for branch in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            self.wrong_value(self.resolve(branch), value, path);
+        }
         // `oneOf` string-or-object (ProfileRef): follow the object branch for objects.
         if let Some(branches) = schema.get("oneOf").and_then(Value::as_array) {
             if value.is_object() {
@@ -201,6 +212,7 @@ impl<'s> Mutator<'s> {
                     .find(|branch| branch.get("properties").is_some());
                 if let Some(branch) = object_branch {
                     self.mutations.push(Mutation {
+                        kind: "Profile reference as a bare string",
                         name: format!("{} as a bare string", show(path)),
                         path: path.clone(),
                         change: Change::Replace(
@@ -216,6 +228,7 @@ impl<'s> Mutator<'s> {
                 && branches.iter().any(|branch| branch.get("enum").is_some())
             {
                 self.mutations.push(Mutation {
+                    kind: "term outside a vocabulary",
                     name: format!("{} not in the vocabulary", show(path)),
                     path: path.clone(),
                     change: Change::Replace(json!("NotATermOfTheVocabulary")),
@@ -263,6 +276,7 @@ impl<'s> Mutator<'s> {
                 && object.contains_key(key)
             {
                 self.mutations.push(Mutation {
+                    kind: "required property dropped",
                     name: format!("{} without required {key}", show(path)),
                     path: path.clone(),
                     change: Change::Remove(key.to_owned()),
@@ -271,6 +285,7 @@ impl<'s> Mutator<'s> {
         }
         if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
             self.mutations.push(Mutation {
+                kind: "extra property in a closed object",
                 name: format!("{} with an extra property", show(path)),
                 path: path.clone(),
                 change: Change::Insert("unexpectedProperty".into(), json!("x")),
@@ -291,6 +306,53 @@ impl<'s> Mutator<'s> {
         }
     }
 
+    /// Values of the right JSON type the schema still refuses: a `type` list without its
+    /// class or written as a bare string, a string outside an `enum`, a string not matching a
+    /// `pattern`.
+    fn wrong_value(&mut self, schema: &'s Value, value: &Value, path: &[Step]) {
+        let mut replace = |kind: &'static str, name: String, replacement: Value| {
+            if value != &replacement {
+                self.mutations.push(Mutation {
+                    kind,
+                    name: format!("{} {name}", show(path)),
+                    path: path.to_vec(),
+                    change: Change::Replace(replacement),
+                });
+            }
+        };
+        let contained = schema
+            .get("contains")
+            .and_then(|contains| contains.get("enum"));
+        if let Some(Value::Array(classes)) = contained
+            && let Some(first) = classes.first()
+        {
+            replace(
+                "type list as a bare string",
+                format!("as the bare string {first}"),
+                first.clone(),
+            );
+            replace(
+                "type list without its class",
+                format!("without {first}"),
+                json!(["SomeOtherType"]),
+            );
+        }
+        if schema.get("enum").is_some() && value.is_string() {
+            replace(
+                "string outside an enum",
+                "outside its enum".into(),
+                json!("NotInTheEnumeration"),
+            );
+        }
+        if schema.get("pattern").is_some() && value.is_string() {
+            replace(
+                "string not matching a pattern",
+                "not matching its pattern".into(),
+                json!("does not match"),
+            );
+        }
+    }
+
     /// A string the schema's `format` refuses: a date-time without a timezone, an impossible
     /// date.
     fn wrong_format(&mut self, schema: &'s Value, path: &[Step]) {
@@ -301,6 +363,7 @@ impl<'s> Mutator<'s> {
             _ => return,
         };
         self.mutations.push(Mutation {
+            kind: "date in a wrong format",
             name: format!("{} in a wrong format", show(path)),
             path: path.to_vec(),
             change: Change::Replace(replacement),
@@ -322,6 +385,7 @@ impl<'s> Mutator<'s> {
             return;
         }
         self.mutations.push(Mutation {
+            kind: "value of the wrong JSON type",
             name: format!("{} of the wrong type", show(path)),
             path: path.to_vec(),
             change: Change::Replace(replacement),
@@ -408,6 +472,7 @@ fn ob30_schema_agreement() {
 
     // Mutations of the documents both sides accept.
     let mut mutation_count = 0;
+    let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for (name, doc) in &valid {
         let is_v1 = doc.get("@context").and_then(|context| context.get(0))
             == Some(&json!(CREDENTIALS_V1_CONTEXT));
@@ -432,6 +497,7 @@ fn ob30_schema_agreement() {
                 continue;
             };
             mutation_count += 1;
+            *kinds.entry(mutation.kind).or_default() += 1;
             match judge.agree(&mutated) {
                 Ok(_) => tally.pass(),
                 Err(message) => tally.fail(format!("{name}, {}: {message}", mutation.name)),
@@ -442,6 +508,9 @@ fn ob30_schema_agreement() {
         "[{SUITE}] {} documents, {mutation_count} mutations",
         documents.len()
     );
+    for (kind, count) in &kinds {
+        println!("[{SUITE}]   {count} × {kind}");
+    }
     assert!(
         mutation_count > 100,
         "too few mutations derived: {mutation_count}"
