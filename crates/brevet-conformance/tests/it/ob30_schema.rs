@@ -393,6 +393,74 @@ impl<'s> Mutator<'s> {
     }
 }
 
+/// An OpenBadgeCredential built with `brevet_core::model`'s types, with every optional part.
+fn built_credential() -> Value {
+    use brevet_core::datetime::DateTimeStamp;
+    use brevet_core::model::{
+        Achievement, AchievementCredential, AchievementResult, AchievementSubject, AchievementType,
+        Alignment, CredentialSchema, CredentialStatus, Criteria, Evidence, IdentityObject, Image,
+        Profile, ResultDescription, random_salt,
+    };
+    let stamp =
+        |text: &str| DateTimeStamp::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"));
+    let mut issuer = Profile::new("https://example.edu/issuers/1", "Example University");
+    issuer.url = Some("https://example.edu".into());
+    issuer.email = Some("badges@example.edu".into());
+    issuer.description = Some("A university.".into());
+    issuer.image = Some(Image::new("https://example.edu/logo.png"));
+    let mut achievement = Achievement::new(
+        "https://example.edu/achievements/teamwork",
+        "Teamwork",
+        "Collaborates within a group.",
+        Criteria::narrative("Nominated by peers."),
+    );
+    achievement.achievement_type = Some(AchievementType::MicroCredential);
+    achievement.image = Some(Image::new("https://example.edu/teamwork.png"));
+    achievement.in_language = Some("en-US".into());
+    achievement.tag = vec!["collaboration".into()];
+    achievement.credits_available = Some(1.5);
+    let mut alignment = Alignment::new("Teamwork", "https://example.org/frameworks/teamwork");
+    alignment.target_type = Some("ceasn:Competency".into());
+    achievement.alignment.push(alignment);
+    achievement.result_description.push(ResultDescription::new(
+        "urn:uuid:rd-1",
+        "Grade",
+        "LetterGrade",
+    ));
+    let mut subject = AchievementSubject::with_identifiers(
+        vec![IdentityObject::hashed_email(
+            "student@example.edu",
+            &random_salt(),
+        )],
+        achievement,
+    );
+    subject
+        .result
+        .push(AchievementResult::value("urn:uuid:rd-1", "A"));
+    subject.activity_start_date = Some(stamp("2025-09-01T00:00:00Z"));
+    let mut credential = AchievementCredential::new(
+        "urn:uuid:2f0b4f2c-9a8a-4d36-9f54-0d6d1c0f3a11",
+        issuer,
+        subject,
+        stamp("2026-01-01T00:00:00Z"),
+    );
+    credential.description = Some("Awarded for teamwork.".into());
+    credential.valid_until = Some(stamp("2030-01-01T00:00:00+01:00"));
+    credential.awarded_date = Some(stamp("2026-01-01T00:00:00Z"));
+    credential.credential_status = Some(CredentialStatus::bitstring(
+        "https://example.edu/status/1",
+        "revocation",
+        94567,
+    ));
+    let mut evidence = Evidence::new();
+    evidence.narrative = Some("Project report".into());
+    credential.evidence.push(evidence);
+    credential
+        .credential_schema
+        .push(CredentialSchema::ob3_achievement_credential());
+    credential.to_value()
+}
+
 #[test]
 fn ob30_schema_agreement() {
     let Some(dir) = vectors_dir() else { return };
@@ -468,6 +536,17 @@ fn ob30_schema_agreement() {
             )),
             Ok(_) => tally.fail(format!("{file}: accepted, documented as invalid")),
         }
+    }
+
+    // A credential built with Brevet's typed model (every optional part used) is valid for both.
+    let built = built_credential();
+    match judge.agree(&built) {
+        Ok(true) => tally.pass(),
+        Ok(false) => tally.fail(format!(
+            "the typed model builds a credential both refuse: {}",
+            judge.schema_errors(&built).join("; ")
+        )),
+        Err(message) => tally.fail(format!("typed model output: {message}")),
     }
 
     // Mutations of the documents both sides accept.
