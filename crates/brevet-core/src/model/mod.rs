@@ -14,6 +14,7 @@ mod identity;
 pub mod iri;
 pub mod ob3;
 mod ob3_rules;
+pub mod sample;
 mod vc_rules;
 
 pub use achievement_type::*;
@@ -21,6 +22,7 @@ pub use errors::{ErrorCode, ModelError, ModelErrors};
 pub use identity::*;
 pub use iri::is_absolute_url;
 pub use ob3::*;
+pub use sample::sample_badge;
 use serde_json::Value;
 
 use crate::datetime::DateTimeStamp;
