@@ -23,6 +23,7 @@ pub use identity::*;
 pub use iri::is_absolute_url;
 pub use ob3::*;
 pub use sample::sample_badge;
+
 use serde_json::Value;
 
 use crate::datetime::DateTimeStamp;
