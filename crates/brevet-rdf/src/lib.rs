@@ -7,6 +7,8 @@ mod canon;
 mod model;
 mod nquads;
 
-pub use canon::{CanonError, CanonOptions, Canonical, HashAlgorithm, canonicalize};
-pub use model::{Literal, Quad, Term, XSD_STRING, RDF_LANG_STRING};
-pub use nquads::{NQuadsError, parse_nquads, serialize_quad, serialize_nquads};
+pub use canon::{
+    CanonError, CanonOptions, Canonical, HashAlgorithm, canonicalize, canonicalize_into,
+};
+pub use model::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
+pub use nquads::{NQuadsError, parse_nquads, serialize_nquads, serialize_quad};

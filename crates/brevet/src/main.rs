@@ -1,3 +1,25 @@
-//! The `brevet` command line: one binary for every role.
+//! The `brevet` command line: one binary for every role. Parses arguments (`cli`), runs the
+//! command (`commands`), and turns the outcome into an exit status: 0 success, 1 refused or
+//! invalid, 2 unreadable input or something that could not be checked.
 
-fn main() {}
+mod cli;
+mod commands;
+mod http;
+mod input;
+mod report;
+mod sources;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("brevet: {:#}", failure.error);
+            ExitCode::from(failure.status as u8)
+        }
+    }
+}

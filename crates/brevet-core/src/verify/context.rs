@@ -1,0 +1,139 @@
+//! The `context` check: every `@context` entry must be the URL of a context Brevet serves (the
+//! pinned ones, plus any document the caller's loader adds). Inline context objects, contexts
+//! nested inside the credential and unknown URLs fail, before any JSON-LD processing: nothing is
+//! ever fetched, so a context swap (DI-05) or an SSRF attempt through `@context` (DI-07) fails here.
+//!
+//! Only proofs may carry their own `@context` (eddsa-jcs-2022 copies the document's); the same
+//! rule applies to it.
+
+use serde_json::Value;
+
+use crate::contexts::{CREDENTIALS_V1, CREDENTIALS_V2, PINNED_CONTEXTS};
+use crate::linked_data::LinkedData;
+
+/// Why a document's contexts are refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ContextRuleError {
+    #[error("the credential has no @context")]
+    Missing,
+    #[error(
+        "@context entry {index} is an inline context object; only pinned context URLs are accepted"
+    )]
+    Inline { index: usize },
+    #[error("@context entry {index} is not a URL string")]
+    NotAString { index: usize },
+    #[error("@context is empty")]
+    Empty,
+    #[error(
+        "the first @context must be {CREDENTIALS_V2} (or {CREDENTIALS_V1} for VC 1.1), found {found}"
+    )]
+    WrongBase { found: String },
+    #[error("unknown context {url}: only pinned contexts are accepted and none is ever fetched")]
+    Unknown { url: String },
+    #[error("a nested @context at {path}: only the top level (and proofs) may carry one")]
+    Nested { path: String },
+}
+
+/// The context URLs of a document, checked: present, all strings, the VC base context first,
+/// every one known to `ld`, and no `@context` anywhere else except inside proofs.
+pub fn check_contexts(document: &Value, ld: &LinkedData) -> Result<Vec<String>, ContextRuleError> {
+    let context = document.get("@context").ok_or(ContextRuleError::Missing)?;
+    let urls = context_urls(context)?;
+    let first = urls.first().ok_or(ContextRuleError::Empty)?;
+    if first != CREDENTIALS_V2 && first != CREDENTIALS_V1 {
+        return Err(ContextRuleError::WrongBase {
+            found: first.clone(),
+        });
+    }
+    for url in &urls {
+        ensure_known(url, ld)?;
+    }
+    if let Some(object) = document.as_object() {
+        for (key, value) in object {
+            match key.as_str() {
+                "@context" => {}
+                "proof" => check_proofs(value, ld)?,
+                _ => reject_nested(value, key)?,
+            }
+        }
+    }
+    Ok(urls)
+}
+
+fn context_urls(context: &Value) -> Result<Vec<String>, ContextRuleError> {
+    let entries: Vec<&Value> = match context {
+        Value::Array(entries) => entries.iter().collect(),
+        single => vec![single],
+    };
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(index, entry)| match entry {
+            Value::String(url) => Ok(url.clone()),
+            Value::Object(_) => Err(ContextRuleError::Inline { index }),
+            _ => Err(ContextRuleError::NotAString { index }),
+        })
+        .collect()
+}
+
+fn ensure_known(url: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {
+    if PINNED_CONTEXTS.iter().any(|pinned| pinned.url == url) || loader_serves(url, ld) {
+        Ok(())
+    } else {
+        Err(ContextRuleError::Unknown {
+            url: url.to_owned(),
+        })
+    }
+}
+
+/// Whether the caller's loader serves `url` (an extra document such as a test suite's example
+/// context). Asks the processor to load the context alone; the pinned loader never fetches, and
+/// the processed context is cached, so this costs a lookup after the first time.
+fn loader_serves(url: &str, ld: &LinkedData) -> bool {
+    ld.expand(&serde_json::json!({ "@context": [url] })).is_ok()
+}
+
+fn check_proofs(proofs: &Value, ld: &LinkedData) -> Result<(), ContextRuleError> {
+    let list: Vec<&Value> = match proofs {
+        Value::Array(list) => list.iter().collect(),
+        single => vec![single],
+    };
+    for (position, proof) in list.into_iter().enumerate() {
+        let Some(object) = proof.as_object() else {
+            continue;
+        };
+        for (key, value) in object {
+            if key == "@context" {
+                for url in context_urls(value)? {
+                    ensure_known(&url, ld)?;
+                }
+            } else {
+                reject_nested(value, &format!("proof[{position}].{key}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn reject_nested(value: &Value, path: &str) -> Result<(), ContextRuleError> {
+    match value {
+        Value::Object(object) => {
+            for (key, inner) in object {
+                let inner_path = format!("{path}.{key}");
+                if key == "@context" {
+                    return Err(ContextRuleError::Nested { path: inner_path });
+                }
+                reject_nested(inner, &inner_path)?;
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                reject_nested(item, &format!("{path}[{index}]"))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
