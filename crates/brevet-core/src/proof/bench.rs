@@ -137,3 +137,34 @@ fn bench_pieces() {
         std::hint::black_box(sha256(&[0u8; 2048]));
     });
 }
+
+#[test]
+#[ignore = "benchmark"]
+fn bench_rdfc_pieces() {
+    let key = Ed25519KeyPair::generate();
+    let unsigned = sample_badge(&key.did_key());
+    let ld = LinkedData::shared();
+    let options = ProofOptions::new(
+        Cryptosuite::EddsaRdfc2022,
+        key.did_key_method(),
+        "2024-05-01T10:00:00Z",
+    );
+    let mut config = options.to_config().unwrap_or_default();
+    config.insert("@context".to_owned(), unsigned["@context"].clone());
+    let config = Value::Object(config);
+    if let Ok(canonical) = ld.canonicalize(&unsigned) {
+        println!("quads: {}", canonical.nquads.lines().count());
+    }
+    measure("to_rdf document", 3_000, || {
+        std::hint::black_box(ld.to_rdf(&unsigned).ok());
+    });
+    measure("canonicalize document", 3_000, || {
+        std::hint::black_box(ld.canonicalize(&unsigned).ok());
+    });
+    measure("canonicalize config", 3_000, || {
+        std::hint::black_box(ld.canonicalize(&config).ok());
+    });
+    measure("ed25519 sign", 3_000, || {
+        std::hint::black_box(key.sign(&[0u8; 64]));
+    });
+}
