@@ -5,6 +5,11 @@
 //!
 //! Only proofs may carry their own `@context` (eddsa-jcs-2022 copies the document's); the same
 //! rule applies to it.
+//!
+//! One exception, [`ContextPolicy::AllowInline`]: when every proof is `eddsa-jcs-2022`, top-level
+//! inline context objects are accepted. JCS signs the JSON text, contexts included, so an inline
+//! context cannot be rewritten after signing; RDFC signs only the RDF, so under RDFC an inline
+//! context could be changed to make the same RDF read differently (DI-05), and is refused.
 
 use serde_json::Value;
 
@@ -35,11 +40,30 @@ pub enum ContextRuleError {
     Nested { path: String },
 }
 
+/// Whether inline context objects are acceptable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContextPolicy {
+    /// Only pinned context URLs (any document secured with eddsa-rdfc-2022).
+    PinnedOnly,
+    /// Pinned context URLs and top-level inline context objects (documents whose every proof is
+    /// eddsa-jcs-2022, which signs the contexts themselves).
+    AllowInline,
+}
+
 /// The context URLs of a document, checked: present, all strings, the VC base context first,
 /// every one known to `ld`, and no `@context` anywhere else except inside proofs.
 pub fn check_contexts(document: &Value, ld: &LinkedData) -> Result<Vec<String>, ContextRuleError> {
+    check_contexts_with(document, ld, ContextPolicy::PinnedOnly)
+}
+
+/// [`check_contexts`] under a policy; the URLs returned leave out inline objects.
+pub fn check_contexts_with(
+    document: &Value,
+    ld: &LinkedData,
+    policy: ContextPolicy,
+) -> Result<Vec<String>, ContextRuleError> {
     let context = document.get("@context").ok_or(ContextRuleError::Missing)?;
-    let urls = context_urls(context)?;
+    let urls = context_urls(context, policy)?;
     let first = urls.first().ok_or(ContextRuleError::Empty)?;
     if first != CREDENTIALS_V2 && first != CREDENTIALS_V1 {
         return Err(ContextRuleError::WrongBase {
@@ -53,7 +77,7 @@ pub fn check_contexts(document: &Value, ld: &LinkedData) -> Result<Vec<String>, 
         for (key, value) in object {
             match key.as_str() {
                 "@context" => {}
-                "proof" => check_proofs(value, ld)?,
+                "proof" => check_proofs(value, ld, policy)?,
                 _ => reject_nested(value, key)?,
             }
         }
@@ -61,20 +85,21 @@ pub fn check_contexts(document: &Value, ld: &LinkedData) -> Result<Vec<String>, 
     Ok(urls)
 }
 
-fn context_urls(context: &Value) -> Result<Vec<String>, ContextRuleError> {
+fn context_urls(context: &Value, policy: ContextPolicy) -> Result<Vec<String>, ContextRuleError> {
     let entries: Vec<&Value> = match context {
         Value::Array(entries) => entries.iter().collect(),
         single => vec![single],
     };
-    entries
-        .into_iter()
-        .enumerate()
-        .map(|(index, entry)| match entry {
-            Value::String(url) => Ok(url.clone()),
-            Value::Object(_) => Err(ContextRuleError::Inline { index }),
-            _ => Err(ContextRuleError::NotAString { index }),
-        })
-        .collect()
+    let mut urls = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.into_iter().enumerate() {
+        match entry {
+            Value::String(url) => urls.push(url.clone()),
+            Value::Object(_) if index > 0 && policy == ContextPolicy::AllowInline => {}
+            Value::Object(_) => return Err(ContextRuleError::Inline { index }),
+            _ => return Err(ContextRuleError::NotAString { index }),
+        }
+    }
+    Ok(urls)
 }
 
 fn ensure_known(url: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {
@@ -91,10 +116,19 @@ fn ensure_known(url: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {
 /// context). Asks the processor to load the context alone; the pinned loader never fetches, and
 /// the processed context is cached, so this costs a lookup after the first time.
 fn loader_serves(url: &str, ld: &LinkedData) -> bool {
-    ld.expand(&serde_json::json!({ "@context": [url] })).is_ok()
+    let probe = serde_json::json!({
+        "@context": [url],
+        "@id": "urn:brevet:context-probe",
+        "@type": "urn:brevet:ContextProbe"
+    });
+    ld.expand(&probe).is_ok()
 }
 
-fn check_proofs(proofs: &Value, ld: &LinkedData) -> Result<(), ContextRuleError> {
+fn check_proofs(
+    proofs: &Value,
+    ld: &LinkedData,
+    policy: ContextPolicy,
+) -> Result<(), ContextRuleError> {
     let list: Vec<&Value> = match proofs {
         Value::Array(list) => list.iter().collect(),
         single => vec![single],
@@ -105,7 +139,7 @@ fn check_proofs(proofs: &Value, ld: &LinkedData) -> Result<(), ContextRuleError>
         };
         for (key, value) in object {
             if key == "@context" {
-                for url in context_urls(value)? {
+                for url in context_urls(value, policy)? {
                     ensure_known(&url, ld)?;
                 }
             } else {

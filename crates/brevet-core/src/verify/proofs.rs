@@ -97,7 +97,8 @@ fn data_loss_without_rdfc(
     if all_rdfc {
         return None;
     }
-    let error = ProofError::from(env.ld.expand(document).err()?);
+    let unsecured = crate::issue::without_proof(document);
+    let error = ProofError::from(env.ld.expand(&unsecured).err()?);
     let not_checked = "not checked: the credential does not survive JSON-LD processing";
     Some(ProofFindings {
         proof: CheckResult::failed(CheckName::Proof, format!("{}: {error}", error.code())),
