@@ -8,7 +8,7 @@ const DOUBLE_THRESHOLD: f64 = 1e21;
 
 /// True when `iri` is an absolute IRI that can be written in N-Quads: a scheme
 /// (`ALPHA *(ALPHA / DIGIT / "+" / "-" / ".")`), a colon, and no character that an `IRIREF`
-/// forbids (controls, space, `<>"{}|^`\`).
+/// forbids (controls, space, `<>"{}|^`\`), and at most one `#` (a fragment cannot hold another).
 pub(crate) fn is_well_formed_iri(iri: &str) -> bool {
     let bytes = iri.as_bytes();
     let Some(colon) = bytes.iter().position(|&b| b == b':') else {
@@ -19,7 +19,9 @@ pub(crate) fn is_well_formed_iri(iri: &str) -> bool {
         && scheme
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    scheme_ok && rest.iter().all(|&b| !is_forbidden_in_iri(b))
+    scheme_ok
+        && rest.iter().all(|&b| !is_forbidden_in_iri(b))
+        && rest.iter().filter(|&&b| b == b'#').count() <= 1
 }
 
 fn is_forbidden_in_iri(byte: u8) -> bool {
@@ -281,6 +283,8 @@ mod tests {
             "x:a\"b",
             "x:{}",
             "x:\\",
+            "http://ex/a##b",
+            "http://ex/#a#b",
         ] {
             assert!(!is_well_formed_iri(bad), "{bad}");
         }

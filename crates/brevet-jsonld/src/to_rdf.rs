@@ -3,7 +3,7 @@
 //!
 //! Statements that are not valid RDF (relative or malformed IRIs, blank node predicates without
 //! `produceGeneralizedRdf`, malformed language tags or datatypes) are dropped as the algorithm
-//! says, or refused with a `SafeMode` error when [`Options::safe_mode`] is set: what is not in
+//! says, or refused with a `safe mode: ...` error when [`Options::safe_mode`] is set: what is not in
 //! the RDF is not signed.
 
 use brevet_rdf::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
@@ -15,8 +15,17 @@ use crate::rdf_literal::{
 };
 use crate::{ErrorCode, JsonLdError, Options, RdfDirection};
 
-/// The error code of data that safe mode refuses to drop silently.
-pub(crate) const SAFE_MODE: ErrorCode = ErrorCode("SafeMode");
+// Safe mode error codes, named after the jsonld.js events (`safe: true`) where one exists.
+const SAFE_RELATIVE_GRAPH: ErrorCode = ErrorCode("safe mode: relative graph reference");
+const SAFE_RELATIVE_SUBJECT: ErrorCode = ErrorCode("safe mode: relative subject reference");
+const SAFE_RELATIVE_PROPERTY: ErrorCode = ErrorCode("safe mode: relative property reference");
+const SAFE_BLANK_PREDICATE: ErrorCode = ErrorCode("safe mode: blank node predicate");
+const SAFE_RELATIVE_TYPE: ErrorCode = ErrorCode("safe mode: relative type reference");
+const SAFE_RELATIVE_OBJECT: ErrorCode = ErrorCode("safe mode: relative object reference");
+const SAFE_INVALID_DATATYPE: ErrorCode = ErrorCode("safe mode: invalid datatype");
+const SAFE_INVALID_LANGUAGE: ErrorCode = ErrorCode::SAFE_INVALID_LANGUAGE;
+const SAFE_INVALID_DIRECTION: ErrorCode = ErrorCode("safe mode: invalid direction");
+const SAFE_INVALID_LITERAL: ErrorCode = ErrorCode("safe mode: invalid literal");
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
@@ -84,10 +93,14 @@ fn has_statements(node: &Node<'_>) -> bool {
 
 impl RdfWriter<'_> {
     /// In safe mode, the error for a statement the algorithm would drop; otherwise nothing.
-    fn dropped(&self, message: impl FnOnce() -> String) -> Result<(), JsonLdError> {
+    fn dropped(
+        &self,
+        code: ErrorCode,
+        message: impl FnOnce() -> String,
+    ) -> Result<(), JsonLdError> {
         if self.options.safe_mode {
             return Err(JsonLdError {
-                code: SAFE_MODE,
+                code,
                 message: message(),
             });
         }
@@ -107,8 +120,8 @@ impl RdfWriter<'_> {
             Some(Id::Iri(name)) if is_well_formed_iri(name) => Some(iri(name)),
             Some(Id::Iri(name)) => {
                 if graph.nodes.iter().any(has_statements) {
-                    self.dropped(|| {
-                        format!("relative graph reference: graph name {name:?} is not an absolute IRI, so its statements would be dropped")
+                    self.dropped(SAFE_RELATIVE_GRAPH, || {
+                        format!("graph name {name:?} is not an absolute IRI, so its statements would be dropped")
                     })?;
                 }
                 return Ok(());
@@ -128,8 +141,8 @@ impl RdfWriter<'_> {
             Id::Blank(number) => blank(number),
             Id::Iri(id) if is_well_formed_iri(id) => iri(id),
             Id::Iri(id) => {
-                return self.dropped(|| {
-                    format!("relative subject reference: @id {id:?} is not an absolute IRI, so the statements about it would be dropped")
+                return self.dropped(SAFE_RELATIVE_SUBJECT, || {
+                    format!("@id {id:?} is not an absolute IRI, so the statements about it would be dropped")
                 });
             }
         };
@@ -138,8 +151,11 @@ impl RdfWriter<'_> {
                 Id::Blank(number) => blank(number),
                 Id::Iri(type_iri) if is_well_formed_iri(type_iri) => iri(type_iri),
                 Id::Iri(type_iri) => {
-                    self.dropped(|| {
-                        format!("relative type reference: @type {type_iri:?} of {} is not an absolute IRI", describe(node.id))
+                    self.dropped(SAFE_RELATIVE_TYPE, || {
+                        format!(
+                            "@type {type_iri:?} of {} is not an absolute IRI",
+                            describe(node.id)
+                        )
                     })?;
                     continue;
                 }
@@ -158,15 +174,18 @@ impl RdfWriter<'_> {
             let predicate = match *property {
                 Id::Blank(number) if self.options.produce_generalized_rdf => blank(number),
                 Id::Blank(_) => {
-                    self.dropped(|| {
-                        format!("blank node predicate: property {} of {} is a blank node, which RDF does not allow as a predicate", describe(*property), describe(node.id))
+                    self.dropped(SAFE_BLANK_PREDICATE, || {
+                        format!("property {} of {} is a blank node, which RDF does not allow as a predicate", describe(*property), describe(node.id))
                     })?;
                     continue;
                 }
                 Id::Iri(property_iri) if is_well_formed_iri(property_iri) => iri(property_iri),
                 Id::Iri(property_iri) => {
-                    self.dropped(|| {
-                        format!("relative property reference: property {property_iri:?} of {} is not an absolute IRI", describe(node.id))
+                    self.dropped(SAFE_RELATIVE_PROPERTY, || {
+                        format!(
+                            "property {property_iri:?} of {} is not an absolute IRI",
+                            describe(node.id)
+                        )
                     })?;
                     continue;
                 }
@@ -196,8 +215,8 @@ impl RdfWriter<'_> {
             Object::Node(Id::Blank(number)) => Ok(Some(blank(*number))),
             Object::Node(Id::Iri(id)) if is_well_formed_iri(id) => Ok(Some(iri(id))),
             Object::Node(Id::Iri(id)) => {
-                self.dropped(|| {
-                    format!("relative object reference: @id {id:?} is not an absolute IRI")
+                self.dropped(SAFE_RELATIVE_OBJECT, || {
+                    format!("@id {id:?} is not an absolute IRI")
                 })?;
                 Ok(None)
             }
@@ -264,10 +283,8 @@ impl RdfWriter<'_> {
             && !is_json
             && !is_well_formed_iri(datatype)
         {
-            self.dropped(|| {
-                format!(
-                    "invalid datatype: {datatype:?} of the value {value} is not an absolute IRI"
-                )
+            self.dropped(SAFE_INVALID_DATATYPE, || {
+                format!("{datatype:?} of the value {value} is not an absolute IRI")
             })?;
             return Ok(None);
         }
@@ -277,7 +294,9 @@ impl RdfWriter<'_> {
                 Some(language.as_str())
             }
             Some(language) => {
-                self.dropped(|| format!("invalid language tag: {language} of the value {value} is not a well-formed BCP 47 tag"))?;
+                self.dropped(SAFE_INVALID_LANGUAGE, || {
+                    format!("{language} of the value {value} is not a well-formed BCP 47 tag")
+                })?;
                 return Ok(None);
             }
         };
@@ -328,7 +347,11 @@ impl RdfWriter<'_> {
                         language.as_deref().unwrap_or("")
                     );
                     if !is_well_formed_iri(&datatype) {
-                        self.dropped(|| format!("invalid direction: {direction:?} makes the datatype {datatype:?}, which is not an IRI"))?;
+                        self.dropped(SAFE_INVALID_DIRECTION, || {
+                            format!(
+                                "{direction:?} makes the datatype {datatype:?}, which is not an IRI"
+                            )
+                        })?;
                         return Ok(None);
                     }
                     Ok(Some(Term::Literal(Literal {
@@ -358,10 +381,8 @@ impl RdfWriter<'_> {
         }
 
         if datatype == RDF_LANG_STRING && language.is_none() {
-            self.dropped(|| {
-                format!(
-                    "invalid literal: the value {value} is typed rdf:langString but has no language"
-                )
+            self.dropped(SAFE_INVALID_LITERAL, || {
+                format!("the value {value} is typed rdf:langString but has no language")
             })?;
             return Ok(None);
         }

@@ -301,7 +301,7 @@ fn safe_mode_refuses_every_drop() {
         ),
         (
             json!([{"@id": "http://ex/s", "http://ex/p": [{"@value": "x", "@language": "e n"}]}]),
-            "invalid language tag",
+            "invalid @language value",
         ),
         (
             json!([{"@id": "g", "@graph": [{"@id": "http://ex/s", "http://ex/p": [{"@value": "x"}]}]}]),
@@ -314,12 +314,7 @@ fn safe_mode_refuses_every_drop() {
     ];
     for (input, expected) in cases {
         let error = expanded_to_rdf(&input, &safe()).unwrap_err();
-        assert_eq!(error.code.0, "SafeMode", "{input}");
-        assert!(
-            error.message.starts_with(expected),
-            "{input}: {}",
-            error.message
-        );
+        assert_eq!(error.code.0, format!("safe mode: {expected}"), "{input}");
     }
 }
 

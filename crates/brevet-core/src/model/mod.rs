@@ -76,3 +76,6 @@ pub fn check_credential(doc: &Value) -> Result<CredentialInfo, ModelErrors> {
 pub fn check_unsigned_for_issuance(doc: &Value) -> Result<CredentialInfo, ModelErrors> {
     vc_rules::check(doc, vc_rules::Purpose::Issue)
 }
+
+#[cfg(test)]
+mod tests;

@@ -60,7 +60,14 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
     let is_open_badge = types
         .iter()
         .any(|kind| kind == "OpenBadgeCredential" || kind == "AchievementCredential");
-    if is_open_badge {
+    let has_achievement_subject = has_achievement_subject(credential);
+    if has_achievement_subject && !is_open_badge && !types.is_empty() {
+        findings.malformed(
+            "$.type",
+            "the credential subject is an AchievementSubject, so type must include OpenBadgeCredential or AchievementCredential",
+        );
+    }
+    if is_open_badge || has_achievement_subject {
         let version = version.unwrap_or(VcVersion::V2);
         ob3_rules::check(doc, version, &mut findings);
         if purpose == Purpose::Issue && credential.get("issuer").is_some_and(Value::is_string) {
@@ -92,6 +99,17 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
         is_open_badge,
         proofs,
         subject_ids,
+    })
+}
+
+/// Whether some credential subject declares the OB 3.0 class `AchievementSubject`: such a
+/// credential is an Open Badge whatever its `type` says, and is checked as one.
+fn has_achievement_subject(credential: &Map<String, Value>) -> bool {
+    let subjects = as_list(credential.get("credentialSubject"));
+    subjects.iter().any(|subject| match subject.get("type") {
+        Some(Value::String(kind)) => kind == "AchievementSubject",
+        Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "AchievementSubject"),
+        _ => false,
     })
 }
 

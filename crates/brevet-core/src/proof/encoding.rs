@@ -2,9 +2,9 @@
 //! `dateTimeStamp` values (`created`, `expires`).
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::ProofError;
+use crate::datetime::DateTimeStamp;
 
 /// Encodes a signature as `proofValue`: `z` + base58btc.
 pub fn encode_proof_value(signature: &[u8; 64]) -> String {
@@ -44,49 +44,10 @@ pub fn decode_proof_value(proof_value: &str) -> Result<[u8; 64], ProofError> {
     })
 }
 
-fn all_digits(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit())
-}
-
-/// Parses an XSD `dateTimeStamp` as used in proofs: `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`,
-/// a four-digit year, upper-case `T` and `Z`, and a mandatory timezone.
+/// Parses an XSD `dateTimeStamp` as used in proofs (`created`, `expires`) with the crate's strict
+/// rules ([`crate::datetime`]): a mandatory timezone, upper-case `T` and `Z`, a real date.
 pub fn parse_date_time_stamp(text: &str) -> Option<OffsetDateTime> {
-    let bytes = text.as_bytes();
-    if bytes.len() < 20 || !text.is_ascii() {
-        return None;
-    }
-    let shape_ok = all_digits(&text[0..4])
-        && bytes[4] == b'-'
-        && all_digits(&text[5..7])
-        && bytes[7] == b'-'
-        && all_digits(&text[8..10])
-        && bytes[10] == b'T'
-        && all_digits(&text[11..13])
-        && bytes[13] == b':'
-        && all_digits(&text[14..16])
-        && bytes[16] == b':'
-        && all_digits(&text[17..19]);
-    if !shape_ok {
-        return None;
-    }
-    let mut rest = &text[19..];
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        rest = &fraction[digits..];
-    }
-    let zone_ok = rest == "Z"
-        || (rest.len() == 6
-            && (rest.starts_with('+') || rest.starts_with('-'))
-            && all_digits(&rest[1..3])
-            && rest.as_bytes()[3] == b':'
-            && all_digits(&rest[4..6]));
-    if !zone_ok {
-        return None;
-    }
-    OffsetDateTime::parse(text, &Rfc3339).ok()
+    DateTimeStamp::parse(text).ok().map(|stamp| stamp.instant())
 }
 
 /// Checks that `value` of proof field `field` is a `dateTimeStamp`.

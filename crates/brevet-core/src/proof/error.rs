@@ -21,6 +21,8 @@ pub enum ProofError {
     UnsupportedProofType(String),
     #[error("unsupported cryptosuite \"{0}\" (expected eddsa-rdfc-2022 or eddsa-jcs-2022)")]
     UnsupportedCryptosuite(String),
+    #[error("proof mixes suites: {0}")]
+    SuiteConfusion(&'static str),
     #[error("proofValue {0}")]
     MalformedProofValue(String),
     #[error(
@@ -55,6 +57,7 @@ impl ProofError {
             | ProofError::MissingProperty(_)
             | ProofError::UnsupportedProofType(_)
             | ProofError::UnsupportedCryptosuite(_)
+            | ProofError::SuiteConfusion(_)
             | ProofError::SignatureMismatch
             | ProofError::ContextMismatch
             | ProofError::MissingPreviousProof(_)

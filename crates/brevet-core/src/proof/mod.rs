@@ -105,6 +105,43 @@ impl ProofOptions {
         }
     }
 
+    /// Options read back from a DataIntegrityProof configuration (or proof) object; `@context`
+    /// and `proofValue` are ignored.
+    pub fn from_config(config: &Value) -> Result<Self, ProofError> {
+        let config = config
+            .as_object()
+            .ok_or(ProofError::NotAnObject("proof configuration"))?;
+        let proof_type = required_str(config, "type")?;
+        if proof_type != DATA_INTEGRITY_PROOF {
+            return Err(ProofError::UnsupportedProofType(proof_type.to_owned()));
+        }
+        let suite_name = required_str(config, "cryptosuite")?;
+        let cryptosuite = Cryptosuite::from_name(suite_name)
+            .ok_or_else(|| ProofError::UnsupportedCryptosuite(suite_name.to_owned()))?;
+        let optional = |field: &'static str| -> Result<Option<String>, ProofError> {
+            match config.get(field) {
+                None => Ok(None),
+                Some(Value::String(text)) => Ok(Some(text.clone())),
+                Some(_) => Err(ProofError::InvalidField {
+                    field,
+                    reason: "must be a string",
+                }),
+            }
+        };
+        Ok(ProofOptions {
+            cryptosuite,
+            verification_method: required_str(config, "verificationMethod")?.to_owned(),
+            created: required_str(config, "created")?.to_owned(),
+            proof_purpose: required_str(config, "proofPurpose")?.to_owned(),
+            expires: optional("expires")?,
+            id: optional("id")?,
+            previous_proof: config.get("previousProof").cloned(),
+            domain: optional("domain")?,
+            challenge: optional("challenge")?,
+            nonce: optional("nonce")?,
+        })
+    }
+
     /// The proof configuration (the proof without `proofValue` and `@context`).
     pub fn to_config(&self) -> Result<Map<String, Value>, ProofError> {
         let invalid = |reason: String| ProofError::InvalidConfiguration(reason);
@@ -165,6 +202,12 @@ impl ProofOptions {
         }
         Ok(config)
     }
+}
+
+/// SHA-256, as the suites hash canonical forms.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).into()
 }
 
 /// The proofs of a document: none, the one `proof` object, or each item of a proof set array.
@@ -305,10 +348,9 @@ pub fn check_proof_shape(proof: &Value) -> Result<(ProofSuite, [u8; 64]), ProofE
         }
         ED25519_SIGNATURE_2020 => {
             if proof.contains_key("cryptosuite") {
-                return Err(ProofError::InvalidField {
-                    field: "cryptosuite",
-                    reason: "is not allowed on Ed25519Signature2020",
-                });
+                return Err(ProofError::SuiteConfusion(
+                    "Ed25519Signature2020 carries a cryptosuite",
+                ));
             }
             ProofSuite::Ed25519Signature2020
         }
