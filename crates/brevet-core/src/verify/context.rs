@@ -1,10 +1,8 @@
 //! The `context` check: every `@context` entry must be the URL of a context Brevet serves (the
-//! pinned ones, plus any document the caller's loader adds). Inline context objects, contexts
-//! nested inside the credential and unknown URLs fail, before any JSON-LD processing: nothing is
-//! ever fetched, so a context swap (DI-05) or an SSRF attempt through `@context` (DI-07) fails here.
-//!
-//! Only proofs may carry their own `@context` (eddsa-jcs-2022 copies the document's); the same
-//! rule applies to it.
+//! pinned ones, plus any document the caller's loader adds). Inline context objects and unknown
+//! URLs fail, before any JSON-LD processing: nothing is ever fetched, so a context swap (DI-05)
+//! or an SSRF attempt through `@context` (DI-07) fails here. A nested `@context` (an embedded
+//! endorsement credential, a JCS proof) may only name pinned contexts too.
 //!
 //! One exception, [`ContextPolicy::AllowInline`]: when every proof is `eddsa-jcs-2022`, top-level
 //! inline context objects are accepted. JCS signs the JSON text, contexts included, so an inline
@@ -36,7 +34,9 @@ pub enum ContextRuleError {
     WrongBase { found: String },
     #[error("unknown context {url}: only pinned contexts are accepted and none is ever fetched")]
     Unknown { url: String },
-    #[error("a nested @context at {path}: only the top level (and proofs) may carry one")]
+    #[error(
+        "a nested @context at {path} is not a pinned context URL (nested contexts may only name pinned contexts, as embedded credentials do)"
+    )]
     Nested { path: String },
 }
 
@@ -78,7 +78,7 @@ pub fn check_contexts_with(
             match key.as_str() {
                 "@context" => {}
                 "proof" => check_proofs(value, ld, policy)?,
-                _ => reject_nested(value, key)?,
+                _ => check_nested(value, key, ld)?,
             }
         }
     }
@@ -143,28 +143,39 @@ fn check_proofs(
                     ensure_known(&url, ld)?;
                 }
             } else {
-                reject_nested(value, &format!("proof[{position}].{key}"))?;
+                check_nested(value, &format!("proof[{position}].{key}"), ld)?;
             }
         }
     }
     Ok(())
 }
 
-fn reject_nested(value: &Value, path: &str) -> Result<(), ContextRuleError> {
+/// Nested `@context` values (an embedded credential, such as an Open Badges endorsement, carries
+/// its own) must name pinned contexts only: no inline objects, so nothing can change meaning
+/// below the top level.
+fn check_nested(value: &Value, path: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {
     match value {
         Value::Object(object) => {
             for (key, inner) in object {
                 let inner_path = format!("{path}.{key}");
                 if key == "@context" {
-                    return Err(ContextRuleError::Nested { path: inner_path });
+                    let urls = context_urls(inner, ContextPolicy::PinnedOnly).map_err(|_| {
+                        ContextRuleError::Nested {
+                            path: inner_path.clone(),
+                        }
+                    })?;
+                    for url in &urls {
+                        ensure_known(url, ld)?;
+                    }
+                    continue;
                 }
-                reject_nested(inner, &inner_path)?;
+                check_nested(inner, &inner_path, ld)?;
             }
             Ok(())
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                reject_nested(item, &format!("{path}[{index}]"))?;
+                check_nested(item, &format!("{path}[{index}]"), ld)?;
             }
             Ok(())
         }

@@ -130,6 +130,7 @@ fn check_one(
         .get("verificationMethod")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    let method = &did_key_method(method);
     let did = did_of_url(method);
     let key = resolve_key(did, method, issuer, env);
     let issuer_key = match &key {
@@ -149,6 +150,15 @@ fn check_one(
         label,
         proof: proof_result,
         issuer_key,
+    }
+}
+
+/// A did:key DID names exactly one key: a bare `did:key:z6Mk…` verification method means
+/// `did:key:z6Mk…#z6Mk…`. Anything else is taken as written.
+fn did_key_method(method: &str) -> String {
+    match method.strip_prefix("did:key:") {
+        Some(key) if !method.contains('#') && !key.is_empty() => format!("{method}#{key}"),
+        _ => method.to_owned(),
     }
 }
 

@@ -63,6 +63,17 @@ fn badge(issuer: &str) -> Value {
     })
 }
 
+/// A plain VC 2.0 credential (not an Open Badge) issued by `issuer`.
+fn plain_credential(issuer: &str) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner"}
+    })
+}
+
 fn with_status(mut credential: Value, entries: Value) -> Value {
     credential["credentialStatus"] = entries;
     credential
@@ -605,14 +616,15 @@ fn sts_03_purposes_must_match_and_each_is_reported() {
         Outcome::Failed,
         "STATUS_VERIFICATION_ERROR",
     );
-    // Two entries on two lists; only the suspension bit is set.
+    // Two entries on two lists; only the suspension bit is set. (Open Badges allows one status
+    // entry, so this is a plain VC 2.0 credential.)
     let suspension_url = "https://status.example/lists/suspension";
     let mut suspension_entry = status_entry("suspension", 9);
     suspension_entry["statusListCredential"] = json!(suspension_url);
     suspension_entry["id"] = json!(format!("{suspension_url}#9"));
     let credential = sign(
         &with_status(
-            badge(&key.did_key()),
+            plain_credential(&key.did_key()),
             json!([status_entry("revocation", 42), suspension_entry]),
         ),
         &key,
