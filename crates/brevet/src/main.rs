@@ -7,6 +7,7 @@ mod commands;
 mod http;
 mod input;
 mod report;
+mod sample;
 mod sources;
 
 use std::process::ExitCode;
