@@ -36,21 +36,44 @@ fn bench(runs: u32) -> anyhow::Result<()> {
     let ld = LinkedData::shared();
     let key = Ed25519KeyPair::from_seed(&[42; 32]);
     let unsigned = sample_badge(&key.did_key())?;
-    let quads = ld.to_rdf(&unsigned).context("the sample credential to RDF")?.len();
+    let quads = ld
+        .to_rdf(&unsigned)
+        .context("the sample credential to RDF")?
+        .len();
     let size = serde_json::to_string(&unsigned)?.len();
-    println!("# brevet {} bench: single thread, {runs} run(s) of ~{} ms per figure, operations per second", env!("CARGO_PKG_VERSION"), RUN_LENGTH.as_millis());
+    println!(
+        "# brevet {} bench: single thread, {runs} run(s) of ~{} ms per figure, operations per second",
+        env!("CARGO_PKG_VERSION"),
+        RUN_LENGTH.as_millis()
+    );
     println!("# sample: Open Badges 3.0 credential, {size} bytes of JSON, {quads} quads");
     println!("# NAME MEDIAN MIN MAX RUNS");
     let now = OffsetDateTime::now_utc();
-    let env = VerifyEnv { now, ld, dids: &NoSources, status_lists: &NoSources };
-    for (prefix, suite) in [("rdfc", Cryptosuite::EddsaRdfc2022), ("jcs", Cryptosuite::EddsaJcs2022)] {
-        let signed = sign_credential(&unsigned, &key, suite, CREATED, ld).context("signing the sample")?;
+    let env = VerifyEnv {
+        now,
+        ld,
+        dids: &NoSources,
+        status_lists: &NoSources,
+    };
+    for (prefix, suite) in [
+        ("rdfc", Cryptosuite::EddsaRdfc2022),
+        ("jcs", Cryptosuite::EddsaJcs2022),
+    ] {
+        let signed =
+            sign_credential(&unsigned, &key, suite, CREATED, ld).context("signing the sample")?;
         let report = verify(&signed, &env);
-        if report.checks.iter().take(5).any(|check| check.outcome != brevet_core::verify::Outcome::Passed) {
+        if report
+            .checks
+            .iter()
+            .take(5)
+            .any(|check| check.outcome != brevet_core::verify::Outcome::Passed)
+        {
             anyhow::bail!("the signed sample does not verify: {report:?}");
         }
         measure(&format!("{prefix}.issue_per_s"), runs, || {
-            sign_credential(black_box(&unsigned), &key, suite, CREATED, ld).map(drop).map_err(anyhow::Error::from)
+            sign_credential(black_box(&unsigned), &key, suite, CREATED, ld)
+                .map(drop)
+                .map_err(anyhow::Error::from)
         })?;
         measure(&format!("{prefix}.verify_per_s"), runs, || {
             let report = verify(black_box(&signed), &env);
@@ -58,8 +81,17 @@ fn bench(runs: u32) -> anyhow::Result<()> {
             Ok(())
         })?;
     }
-    let entry_json = unsigned.get("credentialStatus").context("the sample has a status entry")?.clone();
-    let list = sign_credential(&sample_status_list(&key.did_key(), &[SAMPLE_LIST_INDEX])?, &key, Cryptosuite::EddsaRdfc2022, CREATED, ld)?;
+    let entry_json = unsigned
+        .get("credentialStatus")
+        .context("the sample has a status entry")?
+        .clone();
+    let list = sign_credential(
+        &sample_status_list(&key.did_key(), &[SAMPLE_LIST_INDEX])?,
+        &key,
+        Cryptosuite::EddsaRdfc2022,
+        CREATED,
+        ld,
+    )?;
     measure("statuslist.decode_check_per_s", runs, || {
         let entry = StatusEntry::parse(black_box(&entry_json))?;
         let outcome = check_status(&entry, black_box(&list))?;
@@ -70,7 +102,11 @@ fn bench(runs: u32) -> anyhow::Result<()> {
 }
 
 /// Runs `operation` for `runs` timed runs after a warm-up and prints the figure.
-fn measure(name: &str, runs: u32, mut operation: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<()> {
+fn measure(
+    name: &str,
+    runs: u32,
+    mut operation: impl FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let warm_up = Instant::now();
     while warm_up.elapsed() < RUN_LENGTH / 3 {
         operation().with_context(|| format!("{name}: warm-up"))?;

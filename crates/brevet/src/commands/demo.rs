@@ -29,16 +29,32 @@ pub(crate) fn run(args: &DemoArgs) -> Result<ExitCode, Failure> {
         None => std::env::temp_dir().join(format!("brevet-demo-{}", std::process::id())),
     };
     let files = prepare(&dir).or_exit(Status::Unreadable)?;
-    let sources = CliSources::new(&[], &[format!("{SAMPLE_LIST_URL}={}", files.status_list.display())], true)
+    let sources = CliSources::new(
+        &[],
+        &[format!("{SAMPLE_LIST_URL}={}", files.status_list.display())],
+        true,
+    )
+    .or_exit(Status::Unreadable)?;
+    let signed = crate::input::read_json(Some(&files.signed), "the signed badge")
         .or_exit(Status::Unreadable)?;
-    let signed = crate::input::read_json(Some(&files.signed), "the signed badge").or_exit(Status::Unreadable)?;
-    let env = VerifyEnv { now: OffsetDateTime::now_utc(), ld: LinkedData::shared(), dids: &sources, status_lists: &sources };
+    let env = VerifyEnv {
+        now: OffsetDateTime::now_utc(),
+        ld: LinkedData::shared(),
+        dids: &sources,
+        status_lists: &sources,
+    };
     let report = verify(&signed, &env);
     println!("Brevet demo: an Open Badges 3.0 credential, signed and verified end to end.");
     println!("  issuer key       {}", files.key.display());
     println!("  unsigned badge   {}", files.unsigned.display());
-    println!("  signed badge     {}   (eddsa-rdfc-2022)", files.signed.display());
-    println!("  revocation list  {}   (signed; served for {SAMPLE_LIST_URL})", files.status_list.display());
+    println!(
+        "  signed badge     {}   (eddsa-rdfc-2022)",
+        files.signed.display()
+    );
+    println!(
+        "  revocation list  {}   (signed; served for {SAMPLE_LIST_URL})",
+        files.status_list.display()
+    );
     println!("  issuer           {}", files.issuer);
     println!();
     println!("Verification report:");
@@ -69,22 +85,40 @@ fn prepare(dir: &Path) -> anyhow::Result<DemoFiles> {
         status_list: dir.join("revocation-list.json"),
         issuer: String::new(),
     };
-    for path in [&files.key, &files.unsigned, &files.signed, &files.status_list] {
+    for path in [
+        &files.key,
+        &files.unsigned,
+        &files.signed,
+        &files.status_list,
+    ] {
         if path.exists() {
-            anyhow::bail!("{} already exists; give the demo an empty folder with --dir", path.display());
+            anyhow::bail!(
+                "{} already exists; give the demo an empty folder with --dir",
+                path.display()
+            );
         }
     }
     let key = Ed25519KeyPair::generate();
-    write_secret_file(&files.key, &KeyFile::from_key_pair(&key).to_json_with_secret())?;
+    write_secret_file(
+        &files.key,
+        &KeyFile::from_key_pair(&key).to_json_with_secret(),
+    )?;
     let issuer = key.did_key();
     let created = format_now_like(OffsetDateTime::now_utc());
     let ld = LinkedData::shared();
     let unsigned = sample_badge(&issuer)?;
     write_json(&files.unsigned, &unsigned)?;
-    let signed = sign_credential(&unsigned, &key, Cryptosuite::EddsaRdfc2022, &created, ld).context("signing the sample badge")?;
+    let signed = sign_credential(&unsigned, &key, Cryptosuite::EddsaRdfc2022, &created, ld)
+        .context("signing the sample badge")?;
     write_json(&files.signed, &signed)?;
-    let list = sign_credential(&sample_status_list(&issuer, &[])?, &key, Cryptosuite::EddsaRdfc2022, &created, ld)
-        .context("signing the revocation list")?;
+    let list = sign_credential(
+        &sample_status_list(&issuer, &[])?,
+        &key,
+        Cryptosuite::EddsaRdfc2022,
+        &created,
+        ld,
+    )
+    .context("signing the revocation list")?;
     write_json(&files.status_list, &list)?;
     Ok(DemoFiles { issuer, ..files })
 }

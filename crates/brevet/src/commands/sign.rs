@@ -18,7 +18,8 @@ use crate::input::{read_json, read_text};
 
 pub(crate) fn run(args: &SignArgs) -> Result<ExitCode, Failure> {
     let key_file = read_key_file(&args.key).or_exit(Status::Unreadable)?;
-    let unsigned = read_json(args.input.as_deref(), "the credential").or_exit(Status::Unreadable)?;
+    let unsigned =
+        read_json(args.input.as_deref(), "the credential").or_exit(Status::Unreadable)?;
     let created = format_now_like(OffsetDateTime::now_utc());
     let signed = sign_credential_with_method(
         &unsigned,
@@ -30,7 +31,9 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitCode, Failure> {
     )
     .context("refused to sign")
     .or_exit(Status::Invalid)?;
-    let text = serde_json::to_string_pretty(&signed).context("writing the signed credential").or_exit(Status::Unreadable)?;
+    let text = serde_json::to_string_pretty(&signed)
+        .context("writing the signed credential")
+        .or_exit(Status::Unreadable)?;
     println!("{text}");
     Ok(Status::Success.into())
 }
