@@ -3,6 +3,7 @@
 //! invalid, 2 unreadable input or something that could not be checked.
 
 mod cli;
+mod clock;
 mod commands;
 mod http;
 mod input;

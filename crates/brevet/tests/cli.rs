@@ -1,6 +1,9 @@
 //! The `brevet` command line as a black box: exit statuses and outputs of `keys`, `sign`,
 //! `verify` and `demo`, as the CLI contract (issue #2 item 7) states them.
 
+// Test helpers unwrap freely: a failure there is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -18,7 +18,6 @@ use brevet_core::multikey::Ed25519KeyPair;
 use brevet_core::proof::Cryptosuite;
 use brevet_core::statuslist::{StatusEntry, check_status};
 use brevet_core::verify::{NoSources, VerifyEnv, verify};
-use time::OffsetDateTime;
 
 use super::{Failure, Status, WithStatus};
 use crate::cli::BenchArgs;
@@ -48,7 +47,7 @@ fn bench(runs: u32) -> anyhow::Result<()> {
     );
     println!("# sample: Open Badges 3.0 credential, {size} bytes of JSON, {quads} quads");
     println!("# NAME MEDIAN MIN MAX RUNS");
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let env = VerifyEnv {
         now,
         ld,

@@ -14,7 +14,6 @@ use brevet_core::multikey::{Ed25519KeyPair, KeyFile};
 use brevet_core::proof::Cryptosuite;
 use brevet_core::verify::{VerifyEnv, verify};
 use serde_json::Value;
-use time::OffsetDateTime;
 
 use super::keys::write_secret_file;
 use super::verify::{exit_status, print_report};
@@ -38,7 +37,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<ExitCode, Failure> {
     let signed = crate::input::read_json(Some(&files.signed), "the signed badge")
         .or_exit(Status::Unreadable)?;
     let env = VerifyEnv {
-        now: OffsetDateTime::now_utc(),
+        now: crate::clock::now(),
         ld: LinkedData::shared(),
         dids: &sources,
         status_lists: &sources,
@@ -104,7 +103,7 @@ fn prepare(dir: &Path) -> anyhow::Result<DemoFiles> {
         &KeyFile::from_key_pair(&key).to_json_with_secret(),
     )?;
     let issuer = key.did_key();
-    let created = format_now_like(OffsetDateTime::now_utc());
+    let created = format_now_like(crate::clock::now());
     let ld = LinkedData::shared();
     let unsigned = sample_badge(&issuer)?;
     write_json(&files.unsigned, &unsigned)?;

@@ -10,7 +10,6 @@ use brevet_core::issue::sign_credential_with_method;
 use brevet_core::linked_data::LinkedData;
 use brevet_core::multikey::KeyFile;
 use brevet_core::proof::Cryptosuite;
-use time::OffsetDateTime;
 
 use super::{Failure, Status, WithStatus};
 use crate::cli::{SignArgs, SuiteArg};
@@ -20,7 +19,7 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitCode, Failure> {
     let key_file = read_key_file(&args.key).or_exit(Status::Unreadable)?;
     let unsigned =
         read_json(args.input.as_deref(), "the credential").or_exit(Status::Unreadable)?;
-    let created = format_now_like(OffsetDateTime::now_utc());
+    let created = format_now_like(crate::clock::now());
     let signed = sign_credential_with_method(
         &unsigned,
         key_file.key_pair(),

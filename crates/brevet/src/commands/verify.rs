@@ -20,7 +20,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
         Some(text) => OffsetDateTime::parse(text, &Rfc3339)
             .with_context(|| format!("--at {text:?} is not an RFC 3339 date-time with a timezone"))
             .or_exit(Status::Unreadable)?,
-        None => OffsetDateTime::now_utc(),
+        None => crate::clock::now(),
     };
     let sources = CliSources::new(&args.did_docs, &args.status_lists, args.offline)
         .or_exit(Status::Unreadable)?;
