@@ -416,3 +416,63 @@ fn the_demo_signs_and_verifies_end_to_end() {
     );
     assert!(dir.join("run/badge.signed.json").is_file());
 }
+
+#[test]
+fn a_did_web_issuer_verifies_with_its_did_document_from_a_file() {
+    use brevet_core::did::{DidWebKey, build_did_web_document};
+    let dir = scratch("did-web");
+    let (generated, _) = generate_key(&dir);
+    let did = "did:web:issuer.example";
+    let mut key_json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&generated).unwrap()).unwrap();
+    key_json["id"] = json!(format!("{did}#key-1"));
+    key_json["controller"] = json!(did);
+    let key = write(&dir, "web-key.json", &key_json);
+    let key_file = KeyFile::parse(&std::fs::read_to_string(&key).unwrap()).unwrap();
+    let document = build_did_web_document(
+        did,
+        &[DidWebKey {
+            fragment: "key-1".to_owned(),
+            key: key_file.key_pair().verifying_key(),
+        }],
+    )
+    .unwrap();
+    let did_doc = write(&dir, "did.json", &document);
+    let unsigned = write(&dir, "badge.json", &badge(did));
+    let output = sign_file(&key, &unsigned, "eddsa-rdfc-2022");
+    assert_exit(&output, 0);
+    let signed = write(
+        &dir,
+        "signed.json",
+        &serde_json::from_slice(&output.stdout).unwrap(),
+    );
+    assert_exit(
+        &brevet(&[
+            "verify",
+            "--did-doc",
+            &format!("{did}={}", path(&did_doc)),
+            path(&signed),
+        ]),
+        0,
+    );
+    let offline = brevet(&["verify", "--offline", path(&signed)]);
+    assert_exit(&offline, 2);
+    assert!(
+        stdout(&offline).contains("? issuer-key"),
+        "{}",
+        stdout(&offline)
+    );
+    // A DID document that is someone else's is refused.
+    let mut foreign = document.clone();
+    foreign["id"] = json!("did:web:evil.example");
+    let foreign = write(&dir, "foreign.json", &foreign);
+    assert_exit(
+        &brevet(&[
+            "verify",
+            "--did-doc",
+            &format!("{did}={}", path(&foreign)),
+            path(&signed),
+        ]),
+        1,
+    );
+}
