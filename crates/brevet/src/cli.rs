@@ -50,6 +50,9 @@ pub(crate) enum Command {
     /// Exit status: 0 verified, 1 invalid (a check failed), 2 something could not be checked or
     /// the input is unreadable.
     Verify(VerifyArgs),
+    /// Build and sign Bitstring Status List credentials (revocation, suspension).
+    #[command(subcommand, name = "status-list")]
+    StatusList(StatusListCommand),
     /// Measure single-thread throughput (operations per second).
     ///
     /// Measures signing and verifying (eddsa-rdfc-2022, eddsa-jcs-2022) and status list checks on
@@ -73,6 +76,33 @@ pub(crate) enum KeysCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum StatusListCommand {
+    /// Print a signed BitstringStatusListCredential (131,072 entries) to publish at --url, with
+    /// the given entries set. The key's controller is the list's issuer: the same issuer as the
+    /// credentials whose status it holds.
+    Create(StatusListCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatusListCreateArgs {
+    /// The issuer's key file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+    /// The URL the list will be published at (its id; credentials name it in statusListCredential).
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: String,
+    /// What a set entry means.
+    #[arg(long, default_value = "revocation", value_parser = ["revocation", "suspension"])]
+    pub(crate) purpose: String,
+    /// Set the entry at INDEX (repeatable).
+    #[arg(long = "set", value_name = "INDEX")]
+    pub(crate) set: Vec<u64>,
+    /// The cryptosuite.
+    #[arg(long, value_enum, default_value = "eddsa-rdfc-2022")]
+    pub(crate) suite: SuiteArg,
 }
 
 /// The Data Integrity cryptosuites Brevet signs with.
