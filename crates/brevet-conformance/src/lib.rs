@@ -15,9 +15,15 @@ pub fn vectors_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("BREVET_REQUIRE_VECTORS").as_deref() == Ok("1") {
-        panic!("BREVET_REQUIRE_VECTORS=1 but the vectors folder {} is missing", dir.display());
+        panic!(
+            "BREVET_REQUIRE_VECTORS=1 but the vectors folder {} is missing",
+            dir.display()
+        );
     }
-    eprintln!("SKIPPED: conformance vectors not found at {} (set BREVET_VECTORS)", dir.display());
+    eprintln!(
+        "SKIPPED: conformance vectors not found at {} (set BREVET_VECTORS)",
+        dir.display()
+    );
     None
 }
 
@@ -32,7 +38,10 @@ pub struct Tally {
 
 impl Tally {
     pub fn new(suite: &str) -> Self {
-        Tally { suite: suite.to_owned(), ..Tally::default() }
+        Tally {
+            suite: suite.to_owned(),
+            ..Tally::default()
+        }
     }
 
     pub fn pass(&mut self) {
@@ -55,8 +64,18 @@ impl Tally {
         for line in &self.failed {
             println!("[{}] FAILED {line}", self.suite);
         }
-        println!("{}: {} passed, {} failed", self.suite, self.passed, self.failed.len());
-        assert!(self.failed.is_empty(), "{}: {} case(s) failed", self.suite, self.failed.len());
+        println!(
+            "{}: {} passed, {} failed",
+            self.suite,
+            self.passed,
+            self.failed.len()
+        );
+        assert!(
+            self.failed.is_empty(),
+            "{}: {} case(s) failed",
+            self.suite,
+            self.failed.len()
+        );
         assert!(self.passed > 0, "{}: no case ran", self.suite);
     }
 }

@@ -99,8 +99,14 @@ pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ContextError {
-    #[error("embedded context {url} does not match its pinned SHA-256 (expected {expected}, found {found})")]
-    DigestMismatch { url: String, expected: String, found: String },
+    #[error(
+        "embedded context {url} does not match its pinned SHA-256 (expected {expected}, found {found})"
+    )]
+    DigestMismatch {
+        url: String,
+        expected: String,
+        found: String,
+    },
     #[error("embedded context {url} is not valid JSON: {reason}")]
     Malformed { url: String, reason: String },
 }
@@ -126,7 +132,8 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn pinned_documents() -> &'static Result<HashMap<&'static str, Arc<Value>>, ContextError> {
-    static DOCUMENTS: OnceLock<Result<HashMap<&'static str, Arc<Value>>, ContextError>> = OnceLock::new();
+    static DOCUMENTS: OnceLock<Result<HashMap<&'static str, Arc<Value>>, ContextError>> =
+        OnceLock::new();
     DOCUMENTS.get_or_init(|| {
         PINNED_CONTEXTS
             .iter()
@@ -137,7 +144,10 @@ fn pinned_documents() -> &'static Result<HashMap<&'static str, Arc<Value>>, Cont
 
 /// Checks every embedded context against its digest; the CLI calls this at start-up.
 pub fn verify_integrity() -> Result<(), ContextError> {
-    pinned_documents().as_ref().map(|_| ()).map_err(Clone::clone)
+    pinned_documents()
+        .as_ref()
+        .map(|_| ())
+        .map_err(Clone::clone)
 }
 
 /// A document loader that serves only the pinned contexts, plus extra documents the caller adds
@@ -161,18 +171,31 @@ impl PinnedLoader {
 
 impl DocumentLoader for PinnedLoader {
     fn load(&self, url: &str) -> Result<RemoteDocument, LoadError> {
-        let refuse = |reason: String| LoadError { url: url.to_owned(), reason };
+        let refuse = |reason: String| LoadError {
+            url: url.to_owned(),
+            reason,
+        };
         let document = match self.extra.get(url) {
             Some(document) => Arc::clone(document),
             None => {
-                let pinned = pinned_documents().as_ref().map_err(|error| refuse(error.to_string()))?;
+                let pinned = pinned_documents()
+                    .as_ref()
+                    .map_err(|error| refuse(error.to_string()))?;
                 match pinned.get(url) {
                     Some(document) => Arc::clone(document),
-                    None => return Err(refuse("not a context Brevet knows; contexts are never fetched".to_owned())),
+                    None => {
+                        return Err(refuse(
+                            "not a context Brevet knows; contexts are never fetched".to_owned(),
+                        ));
+                    }
                 }
             }
         };
-        Ok(RemoteDocument { document_url: url.to_owned(), document, context_url: None })
+        Ok(RemoteDocument {
+            document_url: url.to_owned(),
+            document,
+            context_url: None,
+        })
     }
 }
 
@@ -190,14 +213,24 @@ mod tests {
 
     #[test]
     fn altered_context_is_refused() {
-        let altered = PinnedContext { text: "{}", ..PINNED_CONTEXTS[0] };
-        assert!(matches!(check_pinned(&altered), Err(ContextError::DigestMismatch { .. })));
+        let altered = PinnedContext {
+            text: "{}",
+            ..PINNED_CONTEXTS[0]
+        };
+        assert!(matches!(
+            check_pinned(&altered),
+            Err(ContextError::DigestMismatch { .. })
+        ));
     }
 
     #[test]
     fn unknown_urls_are_refused() {
         let loader = PinnedLoader::new();
-        for url in ["https://evil.example/ob.json", "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd"] {
+        for url in [
+            "https://evil.example/ob.json",
+            "http://169.254.169.254/latest/meta-data/",
+            "file:///etc/passwd",
+        ] {
             assert!(loader.load(url).is_err(), "{url}");
         }
         assert!(loader.load(CREDENTIALS_V2).is_ok());

@@ -250,7 +250,10 @@ mod tests {
     #[test]
     fn refuses_a_duplicate_key_spelled_with_an_escape() {
         let message = syntax_error(r#"{"issuer": 1, "\u0069ssuer": 2}"#);
-        assert!(message.contains(r#"duplicate key "issuer" at $"#), "{message}");
+        assert!(
+            message.contains(r#"duplicate key "issuer" at $"#),
+            "{message}"
+        );
     }
 
     #[test]

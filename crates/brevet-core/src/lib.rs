@@ -8,8 +8,8 @@
 pub mod contexts;
 pub mod datetime;
 pub mod did;
-pub mod json;
 pub mod issue;
+pub mod json;
 pub mod linked_data;
 pub mod model;
 pub mod multikey;

@@ -30,7 +30,10 @@ pub struct LinkedData {
 impl LinkedData {
     /// A processor over the pinned contexts plus the loader's extra documents.
     pub fn new(loader: PinnedLoader) -> Self {
-        LinkedData { processor: Processor::new(Arc::new(loader)), canon: CanonOptions::default() }
+        LinkedData {
+            processor: Processor::new(Arc::new(loader)),
+            canon: CanonOptions::default(),
+        }
     }
 
     /// The process-wide instance over the pinned contexts only.
@@ -40,7 +43,10 @@ impl LinkedData {
     }
 
     fn options() -> Options {
-        Options { safe_mode: true, ..Options::default() }
+        Options {
+            safe_mode: true,
+            ..Options::default()
+        }
     }
 
     /// Expands a document (safe mode, no base IRI).
