@@ -9,8 +9,11 @@
 //! [`crate::did::resolve_verification_key`]) and compare `created`/`expires` with the clock
 //! (the verifier does, with [`proof_time_window`]).
 
+#[cfg(test)]
+mod bench;
 mod encoding;
 mod error;
+mod jcs;
 mod suites;
 #[cfg(test)]
 mod tests;
@@ -21,6 +24,7 @@ use time::OffsetDateTime;
 
 pub use encoding::{decode_proof_value, encode_proof_value, parse_date_time_stamp};
 pub use error::ProofError;
+pub use jcs::canonical_json;
 pub use suites::{Checkpoints, ProofSuite, checkpoints};
 
 use crate::linked_data::LinkedData;
@@ -228,13 +232,34 @@ pub fn sign(
     ld: &LinkedData,
 ) -> Result<Value, ProofError> {
     let proof = create_proof(unsigned, key, options, ld)?;
-    let mut secured = unsigned
-        .as_object()
-        .ok_or(ProofError::NotAnObject("document"))?
-        .clone();
-    match secured.get_mut("proof") {
+    let mut secured = unsigned.clone();
+    attach_proof(&mut secured, proof)?;
+    Ok(secured)
+}
+
+/// [`sign`] taking the document by value, which saves cloning it (the fast path for bulk
+/// issuing).
+pub fn sign_owned(
+    unsigned: Value,
+    key: &Ed25519KeyPair,
+    options: &ProofOptions,
+    ld: &LinkedData,
+) -> Result<Value, ProofError> {
+    let proof = create_proof(&unsigned, key, options, ld)?;
+    let mut secured = unsigned;
+    attach_proof(&mut secured, proof)?;
+    Ok(secured)
+}
+
+/// Adds a proof to a document: `proof` becomes the proof, or a proof set array when the
+/// document already has one.
+pub fn attach_proof(document: &mut Value, proof: Value) -> Result<(), ProofError> {
+    let map = document
+        .as_object_mut()
+        .ok_or(ProofError::NotAnObject("document"))?;
+    match map.get_mut("proof") {
         None | Some(Value::Null) => {
-            secured.insert("proof".to_owned(), proof);
+            map.insert("proof".to_owned(), proof);
         }
         Some(Value::Array(proofs)) => proofs.push(proof),
         Some(existing) => {
@@ -242,7 +267,7 @@ pub fn sign(
             *existing = Value::Array(vec![previous, proof]);
         }
     }
-    Ok(Value::Object(secured))
+    Ok(())
 }
 
 /// Creates the proof object for `unsigned` (which may already carry proofs: they are left out of
@@ -434,16 +459,19 @@ fn check_context_prefix(
     document_context: Option<&Value>,
     proof_context: &Value,
 ) -> Result<(), ProofError> {
-    let as_list = |value: &Value| -> Vec<Value> {
+    fn as_list(value: &Value) -> Vec<&Value> {
         match value {
-            Value::Array(items) => items.clone(),
-            other => vec![other.clone()],
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
         }
-    };
+    }
     let document_contexts = document_context.map(as_list).unwrap_or_default();
     let proof_contexts = as_list(proof_context);
     if document_contexts.len() >= proof_contexts.len()
-        && document_contexts[..proof_contexts.len()] == proof_contexts[..]
+        && document_contexts
+            .iter()
+            .zip(&proof_contexts)
+            .all(|(left, right)| left == right)
     {
         Ok(())
     } else {

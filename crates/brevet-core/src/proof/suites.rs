@@ -1,11 +1,10 @@
 //! The transformation, proof configuration and hashing steps of each suite, exposed as
 //! [`Checkpoints`] so every intermediate value can be compared with the W3C vectors.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Cryptosuite, DATA_INTEGRITY_PROOF, ED25519_SIGNATURE_2020, ProofError};
+use super::{Cryptosuite, DATA_INTEGRITY_PROOF, ED25519_SIGNATURE_2020, ProofError, jcs};
 use crate::linked_data::LinkedData;
 
 /// A proof algorithm Brevet verifies: the two eddsa cryptosuites and legacy
@@ -129,21 +128,6 @@ impl DocumentView<'_> {
     }
 }
 
-impl Serialize for DocumentView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        for (key, value) in self.entries() {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-fn jcs<T: Serialize>(value: &T) -> Result<String, ProofError> {
-    serde_json_canonicalizer::to_string(value)
-        .map_err(|error| ProofError::Transformation(format!("JCS: {error}")))
-}
-
 /// Runs the transformation, configuration and hashing steps.
 pub(super) fn compute(
     document: &Value,
@@ -179,7 +163,17 @@ pub(super) fn compute(
         let canonical_config = ld.canonicalize(&Value::Object(with_context))?.nquads;
         (canonical_document, canonical_config)
     } else {
-        (jcs(&view)?, jcs(config)?)
+        let mut document_out = Vec::with_capacity(4096);
+        jcs::write_object(&mut document_out, view.entries())?;
+        let mut config_out = Vec::with_capacity(512);
+        jcs::write_object(
+            &mut config_out,
+            config.iter().map(|(key, value)| (key.as_str(), value)),
+        )?;
+        (
+            jcs::into_string(document_out)?,
+            jcs::into_string(config_out)?,
+        )
     };
     let document_hash: [u8; 32] = Sha256::digest(canonical_document.as_bytes()).into();
     let proof_config_hash: [u8; 32] = Sha256::digest(canonical_proof_config.as_bytes()).into();

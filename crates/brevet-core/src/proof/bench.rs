@@ -1,0 +1,170 @@
+//! Throughput measurements of sign and verify (ignored tests; run with
+//! `cargo test --release -p brevet-core proof::bench -- --ignored --nocapture`).
+
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::multikey::Ed25519KeyPair;
+
+/// A realistic Open Badges 3.0 credential (about 3 KB): issuer profile with image, achievement
+/// with criteria, alignment and two result descriptions, two results, a status entry.
+pub(super) fn sample_badge(issuer: &str) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:2c7bd1b2-6d7e-4a43-9b3b-3d8f0d5c1a77",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Advanced Data Stewardship",
+        "issuer": {
+            "id": issuer,
+            "type": ["Profile"],
+            "name": "Example University",
+            "url": "https://university.example/",
+            "image": {"id": "https://university.example/logo.png", "type": "Image", "caption": "Example University logo"}
+        },
+        "validFrom": "2024-03-01T09:00:00Z",
+        "validUntil": "2029-03-01T09:00:00Z",
+        "credentialSubject": {
+            "id": "did:example:learner-4711",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://university.example/achievements/data-stewardship",
+                "type": ["Achievement"],
+                "achievementType": "Certificate",
+                "name": "Advanced Data Stewardship",
+                "description": "Awarded for demonstrating advanced competence in research data management and stewardship.",
+                "criteria": {"narrative": "Complete the four modules, submit a data management plan and pass the final assessment with at least 70%."},
+                "image": {"id": "https://university.example/badges/data-stewardship.png", "type": "Image"},
+                "alignment": [{
+                    "type": ["Alignment"],
+                    "targetName": "Data management",
+                    "targetUrl": "https://esco.ec.europa.eu/en/classification/skills?uri=http://data.europa.eu/esco/skill/example",
+                    "targetFramework": "ESCO",
+                    "targetType": "ceasn:Competency"
+                }],
+                "resultDescription": [
+                    {"id": "urn:uuid:f3a7c3c4-1d3b-4c1e-b0a1-7f6b8f0a1c01", "type": ["ResultDescription"], "name": "Final assessment score", "resultType": "Percent", "valueMin": "0", "valueMax": "100"},
+                    {"id": "urn:uuid:f3a7c3c4-1d3b-4c1e-b0a1-7f6b8f0a1c02", "type": ["ResultDescription"], "name": "Data management plan", "resultType": "Status"}
+                ]
+            },
+            "result": [
+                {"type": ["Result"], "resultDescription": "urn:uuid:f3a7c3c4-1d3b-4c1e-b0a1-7f6b8f0a1c01", "value": "86"},
+                {"type": ["Result"], "resultDescription": "urn:uuid:f3a7c3c4-1d3b-4c1e-b0a1-7f6b8f0a1c02", "status": "Completed"}
+            ]
+        },
+        "credentialStatus": {
+            "id": "https://university.example/status/3#94567",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "94567",
+            "statusListCredential": "https://university.example/status/3"
+        }
+    })
+}
+
+fn measure(label: &str, runs: usize, mut operation: impl FnMut()) {
+    operation();
+    let start = Instant::now();
+    for _ in 0..runs {
+        operation();
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    println!("{label}: {:.0}/s ({runs} runs)", runs as f64 / elapsed);
+}
+
+#[test]
+#[ignore = "benchmark"]
+fn bench_sign_and_verify() {
+    let key = Ed25519KeyPair::generate();
+    let unsigned = sample_badge(&key.did_key());
+    println!("credential: {} bytes", unsigned.to_string().len());
+    let ld = LinkedData::shared();
+    for suite in [Cryptosuite::EddsaJcs2022, Cryptosuite::EddsaRdfc2022] {
+        let options = ProofOptions::new(suite, key.did_key_method(), "2024-05-01T10:00:00Z");
+        let secured = match sign(&unsigned, &key, &options, ld) {
+            Ok(secured) => secured,
+            Err(error) => {
+                println!("{suite}: cannot sign: {error}");
+                continue;
+            }
+        };
+        let proof = secured["proof"].clone();
+        let verifying = key.verifying_key();
+        measure(&format!("{suite} sign"), 5_000, || {
+            std::hint::black_box(sign(&unsigned, &key, &options, ld).ok());
+        });
+        measure(&format!("{suite} verify"), 5_000, || {
+            std::hint::black_box(verify_proof(&secured, &proof, &verifying, ld).ok());
+        });
+    }
+    measure("ed25519 sign only", 5_000, || {
+        std::hint::black_box(
+            key.sign(b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+        );
+    });
+}
+
+#[test]
+#[ignore = "benchmark"]
+fn bench_pieces() {
+    let key = Ed25519KeyPair::generate();
+    let unsigned = sample_badge(&key.did_key());
+    let options = ProofOptions::new(
+        Cryptosuite::EddsaJcs2022,
+        key.did_key_method(),
+        "2024-05-01T10:00:00Z",
+    );
+    measure("brevet jcs of document", 5_000, || {
+        std::hint::black_box(canonical_json(&unsigned).ok());
+    });
+    measure("create_proof (no clone)", 5_000, || {
+        std::hint::black_box(create_proof(&unsigned, &key, &options, LinkedData::shared()).ok());
+    });
+    measure("reference jcs of document", 5_000, || {
+        std::hint::black_box(serde_json_canonicalizer::to_string(&unsigned).ok());
+    });
+    measure("serde_json to_string", 5_000, || {
+        std::hint::black_box(serde_json::to_string(&unsigned).ok());
+    });
+    measure("clone", 5_000, || {
+        std::hint::black_box(unsigned.clone());
+    });
+    measure("to_config", 5_000, || {
+        std::hint::black_box(options.to_config().ok());
+    });
+    measure("sha256 2 KB", 5_000, || {
+        std::hint::black_box(sha256(&[0u8; 2048]));
+    });
+}
+
+#[test]
+#[ignore = "benchmark"]
+fn bench_rdfc_pieces() {
+    let key = Ed25519KeyPair::generate();
+    let unsigned = sample_badge(&key.did_key());
+    let ld = LinkedData::shared();
+    let options = ProofOptions::new(
+        Cryptosuite::EddsaRdfc2022,
+        key.did_key_method(),
+        "2024-05-01T10:00:00Z",
+    );
+    let mut config = options.to_config().unwrap_or_default();
+    config.insert("@context".to_owned(), unsigned["@context"].clone());
+    let config = Value::Object(config);
+    if let Ok(canonical) = ld.canonicalize(&unsigned) {
+        println!("quads: {}", canonical.nquads.lines().count());
+    }
+    measure("to_rdf document", 3_000, || {
+        std::hint::black_box(ld.to_rdf(&unsigned).ok());
+    });
+    measure("canonicalize document", 3_000, || {
+        std::hint::black_box(ld.canonicalize(&unsigned).ok());
+    });
+    measure("canonicalize config", 3_000, || {
+        std::hint::black_box(ld.canonicalize(&config).ok());
+    });
+    measure("ed25519 sign", 3_000, || {
+        std::hint::black_box(key.sign(&[0u8; 64]));
+    });
+}
