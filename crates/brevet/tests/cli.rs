@@ -476,3 +476,61 @@ fn a_did_web_issuer_verifies_with_its_did_document_from_a_file() {
         1,
     );
 }
+
+#[test]
+fn no_request_reaches_a_loopback_address() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dir = scratch("loopback");
+    let (key, issuer) = generate_key(&dir);
+    // A status list on a loopback address (KEY-05 / STS-02): not fetched, could not check.
+    let mut credential = badge(&issuer);
+    let list_url = format!("https://127.0.0.1:{port}/status/1");
+    credential["credentialStatus"] = json!({
+        "id": format!("{list_url}#3"),
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "3",
+        "statusListCredential": list_url
+    });
+    let unsigned = write(&dir, "badge.json", &credential);
+    let signed = sign_file(&key, &unsigned, "eddsa-rdfc-2022");
+    assert_exit(&signed, 0);
+    let signed = write(
+        &dir,
+        "signed.json",
+        &serde_json::from_slice(&signed.stdout).unwrap(),
+    );
+    let output = brevet(&["verify", "--json", path(&signed)]);
+    assert_exit(&output, 2);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let status = report["checks"][5]["detail"].as_str().unwrap();
+    assert!(
+        status.contains("STATUS_RETRIEVAL_ERROR") && status.contains("non-public"),
+        "{status}"
+    );
+    // A did:web issuer on a loopback address: not resolved.
+    let did = format!("did:web:127.0.0.1%3A{port}");
+    let mut forged = badge(&did);
+    forged["proof"] = json!({
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2025-01-01T00:00:00Z",
+        "verificationMethod": format!("{did}#key-1"),
+        "proofPurpose": "assertionMethod",
+        "proofValue": "z5C5b4uZfhRqCXmjzb8wSnXiJpK4ntGrVpDMKnDqFnnDAttGjQbUxWcSoS2LzSNNWcLT7MKhK3KMQ8MCKHR1i3Lui"
+    });
+    let forged = write(&dir, "forged.json", &forged);
+    let output = brevet(&["verify", path(&forged)]);
+    assert_exit(&output, 2);
+    assert!(
+        stdout(&output).contains("non-public"),
+        "{}",
+        stdout(&output)
+    );
+    // Nothing connected.
+    assert!(
+        matches!(listener.accept(), Err(error) if error.kind() == std::io::ErrorKind::WouldBlock)
+    );
+}

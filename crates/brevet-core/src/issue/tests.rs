@@ -11,6 +11,7 @@ fn key() -> Ed25519KeyPair {
 fn credential(issuer: Value) -> Value {
     json!({
         "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:5a1c2e3f-4b5d-4e6f-8a7b-9c0d1e2f3a4b",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": issuer,
         "validFrom": "2025-01-01T00:00:00Z",
@@ -108,7 +109,10 @@ fn an_invalid_credential_is_refused_naming_the_field() {
 fn unknown_contexts_are_refused() {
     let key = key();
     let mut unsigned = credential(profile(&key.did_key()));
-    unsigned["@context"][1] = json!("https://evil.example/ob.json");
+    unsigned["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("https://evil.example/ob.json"));
     let error = sign_credential(
         &unsigned,
         &key,

@@ -5,7 +5,8 @@
 //! `*.issue_per_s` is `issue::sign_credential` (model checks, context check, proof);
 //! `*.verify_per_s` is `verify::verify` (every check; the status list is not supplied, so the
 //! status check stops at retrieval: the list is measured by `statuslist.decode_check_per_s`,
-//! which parses the entry, decodes the 131,072-entry list and reads the bit).
+//! which parses the entry, decodes the 131,072-entry list and reads the bit). The `part.*`
+//! figures time the steps of an issue on their own, to show where the time goes.
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -80,6 +81,31 @@ fn bench(runs: u32) -> anyhow::Result<()> {
             Ok(())
         })?;
     }
+    // The parts of an issue, to show where the time goes.
+    measure("part.model_check_per_s", runs, || {
+        brevet_core::model::check_unsigned_for_issuance(black_box(&unsigned))
+            .map(drop)
+            .map_err(|errors| anyhow::anyhow!("{errors}"))
+    })?;
+    measure("part.jsonld_expand_per_s", runs, || {
+        ld.expand(black_box(&unsigned))
+            .map(drop)
+            .map_err(anyhow::Error::from)
+    })?;
+    measure("part.jsonld_to_rdf_per_s", runs, || {
+        ld.to_rdf(black_box(&unsigned))
+            .map(drop)
+            .map_err(anyhow::Error::from)
+    })?;
+    measure("part.rdfc_canonicalize_per_s", runs, || {
+        ld.canonicalize(black_box(&unsigned))
+            .map(drop)
+            .map_err(anyhow::Error::from)
+    })?;
+    measure("part.ed25519_sign_per_s", runs, || {
+        black_box(key.sign(black_box(&[7u8; 64])));
+        Ok(())
+    })?;
     let entry_json = unsigned
         .get("credentialStatus")
         .context("the sample has a status entry")?

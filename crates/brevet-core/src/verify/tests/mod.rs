@@ -582,3 +582,52 @@ fn unsupported_formats_fail_syntax() {
 }
 
 mod status;
+
+#[test]
+fn vc_1_1_dates_are_issuance_and_expiration() {
+    let credential = json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "issuanceDate": "2025-01-01T00:00:00Z",
+        "expirationDate": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:subject"}
+    });
+    assert_eq!(
+        check_validity(&credential, at("2025-06-01T00:00:00Z")).outcome,
+        Outcome::Passed
+    );
+    let early = check_validity(&credential, at("2024-12-31T23:59:59Z"));
+    assert!(
+        early.outcome == Outcome::Failed && early.detail.contains("issuanceDate"),
+        "{early:?}"
+    );
+    let late = check_validity(&credential, at("2026-01-01T00:00:01Z"));
+    assert!(
+        late.outcome == Outcome::Failed && late.detail.contains("expirationDate"),
+        "{late:?}"
+    );
+    // A date without a timezone is never read in local time.
+    let mut floating = credential.clone();
+    floating["issuanceDate"] = json!("2025-01-01T00:00:00");
+    assert_eq!(
+        check_validity(&floating, at("2025-06-01T00:00:00Z")).outcome,
+        Outcome::Failed
+    );
+}
+
+#[test]
+fn unknown_status_types_cannot_be_checked() {
+    let key = issuer_key();
+    let mut credential = plain_credential(&key.did_key());
+    credential["credentialStatus"] = json!({"id": "https://status.example/x", "type": "https://example.org/vocab#LegacyStatusEntry"});
+    let signed = sign(&credential, &key, Cryptosuite::EddsaJcs2022);
+    let report = verify_offline(&signed);
+    assert_check(
+        &report,
+        CheckName::Status,
+        Outcome::CouldNotCheck,
+        "is not supported",
+    );
+    assert_eq!(report.verdict(), Verdict::Indeterminate);
+}
