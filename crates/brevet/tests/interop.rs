@@ -396,6 +396,41 @@ fn status_list_changed_after_signing_rejected_by_both() {
     assert_eq!(outcome(&report, "status"), "failed", "{context}");
 }
 
+/// `brevet demo` signs the sample badge and its revocation list (both with
+/// Brevet): the JS stack verifies the badge and, offline, the list and the
+/// badge's entry in it.
+#[test]
+fn brevet_demo_badge_and_status_list_verify_with_js() {
+    if !interop_ready() {
+        return;
+    }
+    let dir = scratch("demo");
+    let demo_dir = dir.join("demo");
+    success(
+        "brevet demo",
+        brevet(&["demo", "--dir", path_str(&demo_dir)], None),
+    );
+    let signed = fs::read_to_string(demo_dir.join("badge.signed.json"))
+        .expect("demo wrote the signed badge");
+    let badge: Value = serde_json::from_str(&signed).expect("signed badge JSON");
+    let list_url = badge["credentialStatus"]["statusListCredential"]
+        .as_str()
+        .expect("the demo badge has a status list entry");
+    let status_arg = format!(
+        "{list_url}={}",
+        path_str(&demo_dir.join("revocation-list.json"))
+    );
+    let stdout = success(
+        "verify.mjs of the brevet demo badge",
+        node(
+            "verify.mjs",
+            &["-", "--status-list", &status_arg],
+            Some(&signed),
+        ),
+    );
+    assert!(stdout.contains("status: checked, not set"), "{stdout}");
+}
+
 #[test]
 fn js_signed_rdfc_verifies_with_brevet() {
     js_signed_verifies_with_brevet(SUITES[0]);
