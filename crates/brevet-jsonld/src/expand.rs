@@ -238,7 +238,7 @@ impl Expander<'_, '_> {
             }
         }
         if type_keys.len() > 1 {
-            type_keys.sort_by(|a, b| a.0.cmp(b.0));
+            type_keys.sort_by_key(|entry| entry.0);
         }
         let mut input_type: Option<Cow<'_, str>> = None;
         for (_, value) in &type_keys {

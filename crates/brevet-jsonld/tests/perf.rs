@@ -18,9 +18,25 @@ fn thread_cpu_ns() -> Option<u64> {
 }
 
 fn measure(processor: &Processor, name: &str, document: &Value, options: &Options) {
-    processor
-        .expand(document, options)
-        .unwrap_or_else(|error| panic!("{name}: {error}"));
+    measure_step(name, "expand", document, &|| {
+        processor
+            .expand(std::hint::black_box(document), options)
+            .map(drop)
+    });
+    measure_step(name, "expand+toRdf", document, &|| {
+        processor
+            .to_rdf(std::hint::black_box(document), options)
+            .map(drop)
+    });
+}
+
+fn measure_step(
+    name: &str,
+    step: &str,
+    document: &Value,
+    run: &dyn Fn() -> Result<(), brevet_jsonld::JsonLdError>,
+) {
+    run().unwrap_or_else(|error| panic!("{name}: {error}"));
     let env_number = |name: &str, default: u32| {
         std::env::var(name)
             .ok()
@@ -32,11 +48,7 @@ fn measure(processor: &Processor, name: &str, document: &Value, options: &Option
         .map(|_| {
             let (wall, cpu) = (Instant::now(), thread_cpu_ns());
             for _ in 0..batch {
-                std::hint::black_box(
-                    processor
-                        .expand(std::hint::black_box(document), options)
-                        .expect("expand"),
-                );
+                run().expect("run");
             }
             let elapsed_ns = match (cpu, thread_cpu_ns()) {
                 (Some(before), Some(after)) => (after - before) as f64,
@@ -48,7 +60,7 @@ fn measure(processor: &Processor, name: &str, document: &Value, options: &Option
     per_batch.sort_by(f64::total_cmp);
     let (best, median) = (per_batch[0], per_batch[per_batch.len() / 2]);
     println!(
-        "{name}: {} bytes, {best:.2} µs CPU per expansion (best batch), {median:.2} µs (median)",
+        "{name}: {step}: {} bytes, {best:.2} µs CPU per run (best batch), {median:.2} µs (median)",
         document.to_string().len()
     );
 }
