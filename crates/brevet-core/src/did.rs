@@ -217,7 +217,7 @@ pub enum KeyBindingError {
         found: String,
     },
     #[error(
-        "verification method {method} has unsupported type \"{found}\" (expected Multikey or Ed25519VerificationKey2020)"
+        "verification method {method} has unsupported type \"{found}\" (expected Multikey, Ed25519VerificationKey2020 or JsonWebKey2020)"
     )]
     UnsupportedType { method: String, found: String },
     #[error("verification method {method} exposes a secret key")]
@@ -226,6 +226,11 @@ pub enum KeyBindingError {
     MissingPublicKey { method: String },
     #[error("verification method {method}: {source}")]
     BadKey { method: String, source: KeyError },
+    #[error("verification method {method}: {reason}")]
+    BadJwk {
+        method: String,
+        reason: &'static str,
+    },
     #[error("DID document is malformed: {0}")]
     Malformed(&'static str),
 }
@@ -360,6 +365,9 @@ fn method_key(
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    if key_type == "JsonWebKey2020" || key_type == "JsonWebKey" {
+        return jwk_key(method, wanted);
+    }
     if key_type != "Multikey" && key_type != "Ed25519VerificationKey2020" {
         return Err(KeyBindingError::UnsupportedType {
             method: wanted.to_owned(),
@@ -373,6 +381,45 @@ fn method_key(
             method: wanted.to_owned(),
         })?;
     multikey::decode_public_key(multibase).map_err(|source| KeyBindingError::BadKey {
+        method: wanted.to_owned(),
+        source,
+    })
+}
+
+/// An Ed25519 `publicKeyJwk` (`kty` OKP, `crv` Ed25519, `x` base64url of 32 bytes); a JWK
+/// carrying the private part `d` is refused.
+fn jwk_key(method: &Map<String, Value>, wanted: &str) -> Result<VerifyingKey, KeyBindingError> {
+    use base64::Engine;
+    let bad = |reason: &'static str| KeyBindingError::BadJwk {
+        method: wanted.to_owned(),
+        reason,
+    };
+    let jwk = method
+        .get("publicKeyJwk")
+        .and_then(Value::as_object)
+        .ok_or_else(|| bad("publicKeyJwk is missing"))?;
+    if jwk.contains_key("d") {
+        return Err(KeyBindingError::SecretKeyExposed {
+            method: wanted.to_owned(),
+        });
+    }
+    if jwk.get("kty").and_then(Value::as_str) != Some("OKP")
+        || jwk.get("crv").and_then(Value::as_str) != Some("Ed25519")
+    {
+        return Err(bad("only OKP Ed25519 keys are supported"));
+    }
+    let x = jwk
+        .get("x")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("x is missing"))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(x)
+        .map_err(|_| bad("x is not base64url without padding"))?;
+    let bytes: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| bad("x is not 32 bytes"))?;
+    multikey::verifying_key_from_bytes(&bytes).map_err(|source| KeyBindingError::BadKey {
         method: wanted.to_owned(),
         source,
     })
@@ -575,7 +622,7 @@ mod tests {
                 ..
             })
         ));
-        document["verificationMethod"][1]["type"] = json!("JsonWebKey2020");
+        document["verificationMethod"][1]["type"] = json!("EcdsaSecp256k1VerificationKey2019");
         assert!(matches!(
             resolve_verification_key(
                 &document,
@@ -584,6 +631,36 @@ mod tests {
                 "assertionMethod"
             ),
             Err(KeyBindingError::UnsupportedType { .. })
+        ));
+    }
+
+    #[test]
+    fn ed25519_jwks_are_accepted_and_private_ones_refused() {
+        use base64::Engine;
+        let key = Ed25519KeyPair::generate();
+        let did = "did:web:acme.example";
+        let x =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes());
+        let mut document = json!({
+            "id": did,
+            "verificationMethod": [{"id": "#jwk", "type": "JsonWebKey2020", "controller": did,
+                "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": x}}],
+            "assertionMethod": ["#jwk"],
+        });
+        assert_eq!(
+            resolve_verification_key(&document, did, "#jwk", "assertionMethod").unwrap(),
+            key.verifying_key()
+        );
+        document["verificationMethod"][0]["publicKeyJwk"]["d"] = json!("secret");
+        assert!(matches!(
+            resolve_verification_key(&document, did, "#jwk", "assertionMethod"),
+            Err(KeyBindingError::SecretKeyExposed { .. })
+        ));
+        document["verificationMethod"][0]["publicKeyJwk"] =
+            json!({"kty": "EC", "crv": "P-256", "x": x});
+        assert!(matches!(
+            resolve_verification_key(&document, did, "#jwk", "assertionMethod"),
+            Err(KeyBindingError::BadJwk { .. })
         ));
     }
 
