@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Single-thread throughput of the JavaScript reference stack on the realistic
-// OB 3.0 credential in fixtures/ob3-credential.json (offline loader).
+// Single-thread throughput of the JavaScript reference stack on a realistic
+// OB 3.0 credential (offline loader): by default fixtures/ob3-credential.json,
+// or --credential FILE (e.g. the sample `brevet demo --dir DIR` writes to
+// DIR/badge.json, so both stacks are measured on the same document). The
+// issuer is replaced by the benchmark's own did:key.
 //
-// Usage: node bench.mjs [--runs N] [--ms MILLISECONDS_PER_RUN]
+// Usage: node bench.mjs [--runs N] [--ms MILLISECONDS_PER_RUN] [--credential FILE]
 // Prints one line per figure, `NAME MEDIAN MIN MAX RUNS` in operations per
 // second (the `brevet bench` format); lines starting with `#` are comments.
 import {readFile} from 'node:fs/promises';
@@ -15,7 +18,8 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 const {values} = parseArgs({
   options: {
     runs: {type: 'string', default: '5'},
-    ms: {type: 'string', default: '1000'}
+    ms: {type: 'string', default: '1000'},
+    credential: {type: 'string'}
   }
 });
 const runs = Number(values.runs);
@@ -25,8 +29,10 @@ if(!(Number.isInteger(runs) && runs > 0 && runMs > 0)) {
   process.exit(2);
 }
 
-const fixtureUrl = new URL('./fixtures/ob3-credential.json', import.meta.url);
-const unsigned = JSON.parse(await readFile(fixtureUrl, 'utf8'));
+const credentialPath = values.credential ??
+  new URL('./fixtures/ob3-credential.json', import.meta.url).pathname;
+const unsigned = JSON.parse(await readFile(credentialPath, 'utf8'));
+delete unsigned.proof;
 const keyPair = await Ed25519Multikey.from(await generateKeyFile());
 setIssuer(unsigned, keyPair.controller);
 const verifySuite = verifyingSuites();
@@ -60,7 +66,7 @@ async function figure(name, operation) {
 }
 
 console.log(`# JavaScript reference stack (@digitalbazaar/vc), node ${process.version}, single thread`);
-console.log(`# credential: ${fixtureUrl.pathname} (${JSON.stringify(unsigned).length} bytes compact)`);
+console.log(`# credential: ${credentialPath} (${JSON.stringify(unsigned).length} bytes compact)`);
 console.log('# NAME MEDIAN MIN MAX RUNS (operations per second)');
 for(const [short, suiteName] of [['rdfc', 'eddsa-rdfc-2022'], ['jcs', 'eddsa-jcs-2022']]) {
   const suite = signingSuite(suiteName, keyPair);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Speed of Brevet against the JavaScript reference stack, measured in the same
 # run on this machine: builds the release binary, runs `brevet bench --runs N`
-# and `node interop/bench.mjs --runs N`, prints both and the ratios.
+# and `node interop/bench.mjs --runs N` on the same sample credential (the
+# unsigned badge `brevet demo` writes, which `brevet bench` measures), prints
+# both and the ratios.
 #
 # Usage: scripts/bench-compare.sh [RUNS]   (default 5; the issue's targets:
 #   rdfc issue >= 60x JS, rdfc verify >= 50x JS, jcs issue >= 25,000/s)
@@ -21,10 +23,18 @@ if [[ ! -d interop/node_modules ]]; then
   (cd interop && npm ci --no-audit --no-fund --silent)
 fi
 
+BREVET="$TARGET_DIR/release/brevet"
+JS_ARGS=(--runs "$RUNS")
+if "$BREVET" demo --dir "$OUT/demo" >/dev/null && [[ -f "$OUT/demo/badge.json" ]]; then
+  JS_ARGS+=(--credential "$OUT/demo/badge.json")
+else
+  echo "# brevet demo wrote no badge.json: the JS figures use interop/fixtures/ob3-credential.json"
+fi
+
 echo "## brevet bench --runs $RUNS"
-"$TARGET_DIR/release/brevet" bench --runs "$RUNS" | tee "$OUT/brevet.txt"
-echo "## node interop/bench.mjs --runs $RUNS"
-node interop/bench.mjs --runs "$RUNS" | tee "$OUT/js.txt"
+"$BREVET" bench --runs "$RUNS" | tee "$OUT/brevet.txt"
+echo "## node interop/bench.mjs ${JS_ARGS[*]}"
+node interop/bench.mjs "${JS_ARGS[@]}" | tee "$OUT/js.txt"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # median of NAME from a `NAME MEDIAN MIN MAX RUNS` file

@@ -9,7 +9,8 @@
 //! - **leap seconds are rejected**: XSD's lexical space has no second `60`, so
 //!   `2016-12-31T23:59:60Z` is refused, consistently, everywhere;
 //! - **years are four digits, 0001 to 9999**: longer years (`+275760-…`, `10000-…`), a sign and
-//!   year 0000 are refused (RFC 3339 and most verifiers stop at 9999 too);
+//!   year 0000 are refused (RFC 3339 and most verifiers stop at 9999 too), and so is an
+//!   instant that falls outside those years in UTC (`9999-12-31T23:00:00-05:00`);
 //! - `24:00:00` (XSD's end-of-day form) is refused; hours run 00 to 23;
 //! - any number of fractional-second digits is allowed; digits past nanoseconds are ignored
 //!   for comparison (the lexical form is kept as written);
@@ -59,14 +60,10 @@ impl DateTimeStamp {
         })
     }
 
-    /// A stamp for `instant`, written as `YYYY-MM-DDTHH:MM:SSZ` (see [`format_now_like`]).
-    pub fn from_instant(instant: OffsetDateTime) -> Self {
-        let lexical = format_now_like(instant);
-        let instant = instant
-            .to_offset(UtcOffset::UTC)
-            .replace_nanosecond(0)
-            .unwrap_or(instant);
-        DateTimeStamp { instant, lexical }
+    /// A stamp for `instant`, written as `YYYY-MM-DDTHH:MM:SSZ` (see [`format_now_like`]);
+    /// fractions of a second are dropped. Fails for instants outside the years 0001-9999 (UTC).
+    pub fn from_instant(instant: OffsetDateTime) -> Result<Self, DateTimeError> {
+        DateTimeStamp::parse(&format_now_like(instant))
     }
 
     /// The instant, in the offset it was written with.
@@ -134,12 +131,24 @@ impl<'de> serde::Deserialize<'de> for DateTimeStamp {
 }
 
 /// `instant` in UTC at whole-second precision: `YYYY-MM-DDTHH:MM:SSZ`, the form Brevet writes in
-/// proofs (`created`) and `validFrom`. Years outside 0000-9999 are clamped to that range's
-/// four digits by construction of `time`'s default (±9999) range.
+/// proofs (`created`) and `validFrom`. (An instant whose UTC year falls outside `time`'s ±9999
+/// range, which no clock gives, is written in its own offset rather than panicking.)
 pub fn format_now_like(instant: OffsetDateTime) -> String {
-    let utc = instant.to_offset(UtcOffset::UTC);
+    let (utc, zone) = match instant.checked_to_offset(UtcOffset::UTC) {
+        Some(utc) => (utc, "Z".to_owned()),
+        None => {
+            let offset = instant.offset();
+            let sign = if offset.is_negative() { '-' } else { '+' };
+            let zone = format!(
+                "{sign}{:02}:{:02}",
+                offset.whole_hours().unsigned_abs(),
+                offset.minutes_past_hour().unsigned_abs()
+            );
+            (instant, zone)
+        }
+    };
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{zone}",
         utc.year(),
         u8::from(utc.month()),
         utc.day(),
@@ -300,7 +309,15 @@ fn parse_instant(value: &str) -> Result<OffsetDateTime, DateTimeError> {
         })?;
     let offset = UtcOffset::from_whole_seconds(offset_seconds)
         .map_err(|_| impossible("the timezone is out of range".into()))?;
-    Ok(date.with_time(time).assume_offset(offset))
+    let instant = date.with_time(time).assume_offset(offset);
+    // The instant itself must lie in 0001-9999 too (UTC), so that it can always be written
+    // back as a four-digit-year dateTimeStamp.
+    match instant.checked_to_offset(UtcOffset::UTC) {
+        Some(utc) if (1..=9999).contains(&utc.year()) => Ok(instant),
+        _ => Err(DateTimeError::YearOutOfRange {
+            value: value.to_owned(),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -319,8 +336,8 @@ mod tests {
             "2023-02-25T19:10:39-06:00",
             "4023-02-26T01:02:58.447Z",
             "2024-02-29T23:59:59.999999999999Z",
-            "0001-01-01T00:00:00+14:00",
-            "9999-12-31T23:59:59-14:00",
+            "0001-01-01T00:00:00-14:00",
+            "9999-12-31T23:59:59+14:00",
         ] {
             let stamp = parse(value).unwrap_or_else(|e| panic!("{value}: {e}"));
             assert_eq!(stamp.as_str(), value);
@@ -411,6 +428,25 @@ mod tests {
     }
 
     #[test]
+    fn instants_outside_the_years_in_utc_are_refused_and_never_panic() {
+        for value in ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"] {
+            assert!(
+                matches!(parse(value), Err(DateTimeError::YearOutOfRange { .. })),
+                "{value}"
+            );
+        }
+        let edge = parse("9999-12-31T23:59:59Z").unwrap();
+        assert_eq!(format_now_like(edge.instant()), "9999-12-31T23:59:59Z");
+        let far = time::Date::from_calendar_date(9999, Month::December, 31)
+            .unwrap()
+            .with_hms(23, 0, 0)
+            .unwrap()
+            .assume_offset(UtcOffset::from_hms(-5, 0, 0).unwrap());
+        assert_eq!(format_now_like(far), "9999-12-31T23:00:00-05:00");
+        assert!(DateTimeStamp::from_instant(far).is_err());
+    }
+
+    #[test]
     fn date01_negative_zero_offset_is_utc() {
         let stamp = parse("2026-01-01T00:00:00-00:00").unwrap();
         assert_eq!(stamp, parse("2026-01-01T00:00:00Z").unwrap());
@@ -459,7 +495,7 @@ mod tests {
     fn formats_now_like_in_utc_seconds() {
         let stamp = parse("2023-02-25T19:10:39.987-06:00").unwrap();
         assert_eq!(format_now_like(stamp.instant()), "2023-02-26T01:10:39Z");
-        let made = DateTimeStamp::from_instant(stamp.instant());
+        let made = DateTimeStamp::from_instant(stamp.instant()).unwrap();
         assert_eq!(made.as_str(), "2023-02-26T01:10:39Z");
         assert_eq!(made, parse("2023-02-26T01:10:39Z").unwrap());
         assert!(parse(made.as_str()).is_ok());

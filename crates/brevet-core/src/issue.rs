@@ -14,7 +14,7 @@ use crate::linked_data::LinkedData;
 use crate::model::{ModelErrors, check_unsigned_for_issuance};
 use crate::multikey::Ed25519KeyPair;
 use crate::proof::{self, Cryptosuite, ProofError, ProofOptions};
-use crate::verify::{ContextRuleError, check_contexts};
+use crate::verify::{ContextPolicy, ContextRuleError, check_contexts_with};
 
 /// Why a credential was not signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,7 +76,11 @@ pub fn sign_credential_with_method(
     ld: &LinkedData,
 ) -> Result<Value, IssueError> {
     let info = check_unsigned_for_issuance(unsigned).map_err(IssueError::Invalid)?;
-    check_contexts(unsigned, ld)?;
+    let policy = match suite {
+        Cryptosuite::EddsaJcs2022 => ContextPolicy::AllowInline,
+        Cryptosuite::EddsaRdfc2022 => ContextPolicy::PinnedOnly,
+    };
+    check_contexts_with(unsigned, ld, policy)?;
     let controller = did_of_url(verification_method);
     if info.issuer_id != controller {
         return Err(IssueError::IssuerMismatch {
@@ -99,12 +103,24 @@ pub fn sign_credential_with_method(
 /// Refuses a document that JSON-LD safe mode would not carry over whole (an undefined term, a
 /// relative IRI): `DATA_LOSS_DETECTION_ERROR` naming the term.
 pub(crate) fn ensure_lossless(document: &Value, ld: &LinkedData) -> Result<(), IssueError> {
-    match ld.expand(document) {
+    match ld.expand(&without_proof(document)) {
         Ok(_) => Ok(()),
         Err(error) => match ProofError::from(error) {
             ProofError::DataLoss(reason) => Err(IssueError::DataLoss(reason)),
             other => Err(IssueError::Proof(other)),
         },
+    }
+}
+
+/// The document without its `proof` (proofs are not part of the signed data).
+pub(crate) fn without_proof(document: &Value) -> std::borrow::Cow<'_, Value> {
+    match document.as_object() {
+        Some(object) if object.contains_key("proof") => {
+            let mut copy = object.clone();
+            copy.remove("proof");
+            std::borrow::Cow::Owned(Value::Object(copy))
+        }
+        _ => std::borrow::Cow::Borrowed(document),
     }
 }
 

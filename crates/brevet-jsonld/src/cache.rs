@@ -1,12 +1,12 @@
 //! The processor's context cache: loaded remote contexts and processed active contexts.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
 
 use crate::context::{ActiveContext, next_id};
 use crate::error::fail;
+use crate::fast_hash::FastMap;
 use crate::{DocumentLoader, ErrorCode, JsonLdError};
 
 /// Entries kept before the processed-context map is flushed (bounds memory on hostile input).
@@ -39,9 +39,9 @@ pub(crate) struct ProcessKey {
 /// Caches shared by every expansion of one processor.
 #[derive(Debug, Default)]
 pub(crate) struct ContextCache {
-    remote: RwLock<HashMap<String, Arc<LoadedContext>>>,
-    processed: RwLock<HashMap<ProcessKey, Arc<ActiveContext>>>,
-    initial: RwLock<HashMap<Option<String>, Arc<ActiveContext>>>,
+    remote: RwLock<FastMap<String, Arc<LoadedContext>>>,
+    processed: RwLock<FastMap<ProcessKey, Arc<ActiveContext>>>,
+    initial: RwLock<FastMap<Option<String>, Arc<ActiveContext>>>,
 }
 
 impl ContextCache {

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::cache::{ContextCache, LocalKey, ProcessKey};
 use crate::error::fail;
+use crate::fast_hash::FastMap;
 use crate::iri::{is_absolute_iri, is_blank_node, is_well_formed_language, resolve};
 use crate::term_definition::{DefineState, create_term_definition};
 use crate::{DocumentLoader, ErrorCode, JsonLdError, ProcessingMode};
@@ -125,13 +126,17 @@ impl TermDefinition {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ActiveContext {
     pub(crate) id: u64,
-    pub(crate) terms: HashMap<Arc<str>, Arc<TermDefinition>>,
+    pub(crate) terms: FastMap<Arc<str>, Arc<TermDefinition>>,
     pub(crate) base: Option<String>,
     pub(crate) original_base: Option<String>,
     pub(crate) vocab: Option<String>,
     pub(crate) default_language: Option<String>,
     pub(crate) default_direction: Option<Direction>,
     pub(crate) previous: Option<Arc<ActiveContext>>,
+    /// Terms that were defined as aliases of `@type` (checked again on use).
+    pub(crate) type_aliases: Vec<Arc<str>>,
+    /// Whether any term was defined as an alias of `@value`.
+    pub(crate) value_aliased: bool,
 }
 
 impl ActiveContext {
@@ -470,7 +475,7 @@ impl Env<'_> {
                             format!("@vocab {value} is not absolute"),
                         );
                     }
-                    let expanded = crate::expand::expand_iri(result, value, true, true)
+                    let expanded = crate::iri_expansion::expand_iri(result, value, true, true)
                         .map(|iri| iri.into_owned())
                         .ok_or_else(|| {
                             JsonLdError::new(

@@ -57,7 +57,12 @@ fn scheme_len(value: &str) -> Option<usize> {
 
 /// True when `value` is an absolute IRI (has a scheme) with no whitespace.
 pub(crate) fn is_absolute_iri(value: &str) -> bool {
-    scheme_len(value).is_some() && !value.contains(|c: char| c.is_whitespace())
+    scheme_len(value).is_some()
+        && if value.is_ascii() {
+            !value.bytes().any(|byte| byte.is_ascii_whitespace())
+        } else {
+            !value.contains(char::is_whitespace)
+        }
 }
 
 /// True for blank node identifiers (`_:` prefix).

@@ -1,35 +1,96 @@
 //! Node Map Generation (JSON-LD 1.1 API §7.2) over an expanded document.
 //!
-//! The node map borrows every string and value object from the expanded document instead of
-//! cloning it; blank node identifiers are relabelled to numbers (`_:b0`, `_:b1`, ... once written)
-//! by one issuer shared with the RDF conversion. Graphs, nodes and properties keep the order in
+//! The node map borrows every string and value from the expanded document instead of cloning
+//! it; blank node identifiers are relabelled to numbers (`_:b0`, `_:b1`, ... once written) by
+//! one issuer shared with the RDF conversion. Graphs, nodes and statements keep the order in
 //! which the document first mentions them, so the output is deterministic without sorting.
+//!
+//! Each node keeps its statements (`@type` values under `rdf:type`, then property values) in one
+//! flat vector: credentials have few statements per node, so scanning beats hashing; nodes and
+//! graphs that grow large switch to hashed lookups so that big inputs stay linear.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use serde_json::{Map, Value};
 
+use crate::value_identity::{hash_json, same_json};
 use crate::{ErrorCode, JsonLdError};
 
 /// Deeper nesting than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 512;
+/// Nodes with more statements than this detect duplicates with a hash index instead of a scan.
+const STATEMENT_SCAN_LIMIT: usize = 24;
+/// Graphs with more nodes than this find nodes with a hash map instead of a scan.
+const NODE_SCAN_LIMIT: usize = 16;
 
-/// A node, property or graph identifier: an IRI (possibly relative, checked when written) borrowed
-/// from the document, or a blank node issued by the node map.
+/// `rdf:type`, the property under which a node's `@type` values are kept.
+pub(crate) const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+
+/// A node, property or graph identifier: an IRI (possibly relative, checked when written)
+/// borrowed from the document, or a blank node issued by the node map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Id<'a> {
     Iri(&'a str),
     Blank(u32),
+    /// `"@id": null`, which expansion leaves for an `@id` that looked like a keyword; it never
+    /// becomes RDF.
+    Null,
+}
+
+/// The parts of a value object that matter for RDF (`@index` does not).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ValueObject<'a> {
+    pub(crate) value: &'a Value,
+    pub(crate) datatype: Option<&'a str>,
+    pub(crate) language: Option<&'a str>,
+    pub(crate) direction: Option<&'a str>,
+}
+
+impl<'a> ValueObject<'a> {
+    fn parse(map: &'a Map<String, Value>) -> Result<Self, JsonLdError> {
+        let mut parsed = ValueObject {
+            value: &Value::Null,
+            datatype: None,
+            language: None,
+            direction: None,
+        };
+        for (key, entry) in map {
+            let slot = match key.as_str() {
+                "@value" => {
+                    parsed.value = entry;
+                    continue;
+                }
+                "@type" => &mut parsed.datatype,
+                "@language" => &mut parsed.language,
+                "@direction" => &mut parsed.direction,
+                _ => continue,
+            };
+            let Value::String(text) = entry else {
+                return Err(invalid_expanded(format!(
+                    "a value object's {key} must be a string, not {entry}"
+                )));
+            };
+            *slot = Some(text);
+        }
+        Ok(parsed)
+    }
+
+    fn same_as(&self, other: &ValueObject<'_>) -> bool {
+        self.datatype == other.datatype
+            && self.language == other.language
+            && self.direction == other.direction
+            && same_json(self.value, other.value)
+    }
 }
 
 /// One value of a property in the node map.
 #[derive(Debug)]
 pub(crate) enum Object<'a> {
-    /// A value object, borrowed as is.
-    Value(&'a Map<String, Value>),
-    /// A reference to a node.
+    Value(ValueObject<'a>),
+    /// A reference to a node (or, under `rdf:type`, a type).
     Node(Id<'a>),
-    /// A list object with its items.
+    /// A list object with its items; lists are never merged.
     List(Vec<Object<'a>>),
 }
 
@@ -37,74 +98,94 @@ impl Object<'_> {
     /// The JSON-LD equality the node map uses to avoid duplicate values.
     fn same_as(&self, other: &Object<'_>) -> bool {
         match (self, other) {
-            (Object::Value(a), Object::Value(b)) => std::ptr::eq(*a, *b) || same_maps(a, b),
+            (Object::Value(a), Object::Value(b)) => a.same_as(b),
             (Object::Node(a), Object::Node(b)) => a == b,
             _ => false,
         }
     }
 }
 
-/// JSON equality where numbers compare by value, as in JSON itself (`5` equals `5.0`).
-fn same_json(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            match (x.as_u64(), y.as_u64(), x.as_i64(), y.as_i64()) {
-                (Some(x), Some(y), _, _) => x == y,
-                (_, _, Some(x), Some(y)) => x == y,
-                _ => x.as_f64() == y.as_f64(),
-            }
+fn statement_hash(property: Id<'_>, object: &Object<'_>, state: &RandomState) -> u64 {
+    let mut hasher = state.build_hasher();
+    property.hash(&mut hasher);
+    match object {
+        Object::Node(id) => {
+            hasher.write_u8(0);
+            id.hash(&mut hasher);
         }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        Object::Value(value) => {
+            hasher.write_u8(1);
+            value.datatype.hash(&mut hasher);
+            value.language.hash(&mut hasher);
+            value.direction.hash(&mut hasher);
+            hash_json(value.value, state, &mut hasher);
         }
-        (Value::Object(x), Value::Object(y)) => same_maps(x, y),
-        _ => a == b,
+        // Lists are never looked up.
+        Object::List(_) => hasher.write_u8(2),
     }
-}
-
-fn same_maps(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .all(|(key, x)| b.get(key).is_some_and(|y| same_json(x, y)))
+    hasher.finish()
 }
 
 #[derive(Debug)]
 pub(crate) struct Node<'a> {
     pub(crate) id: Id<'a>,
-    pub(crate) types: Vec<Id<'a>>,
-    /// Properties in first-seen order; few per node, so a vector beats a map.
-    pub(crate) properties: Vec<(Id<'a>, Vec<Object<'a>>)>,
+    /// `(property, value)` in first-seen order; `@type` values are under [`RDF_TYPE`].
+    pub(crate) statements: Vec<(Id<'a>, Object<'a>)>,
     index: Option<&'a Value>,
+    /// For large nodes: statement hash to the positions holding statements with that hash.
+    index_of_statements: Option<HashMap<u64, Vec<usize>>>,
 }
 
 impl<'a> Node<'a> {
     fn new(id: Id<'a>) -> Self {
         Node {
             id,
-            types: Vec::new(),
-            properties: Vec::new(),
+            statements: Vec::new(),
             index: None,
+            index_of_statements: None,
         }
     }
 
-    fn values_mut(&mut self, property: Id<'a>) -> &mut Vec<Object<'a>> {
-        let position = match self.properties.iter().position(|(p, _)| *p == property) {
-            Some(position) => position,
-            None => {
-                self.properties.push((property, Vec::new()));
-                self.properties.len() - 1
+    /// Adds a statement unless an equal one is there already; true when added.
+    fn add_unique(&mut self, property: Id<'a>, object: Object<'a>, state: &RandomState) -> bool {
+        let Node {
+            statements,
+            index_of_statements,
+            ..
+        } = self;
+        if let Some(index) = index_of_statements {
+            let hash = statement_hash(property, &object, state);
+            let positions = index.entry(hash).or_default();
+            let duplicate = positions.iter().any(|&position| {
+                let (existing_property, existing) = &statements[position];
+                *existing_property == property && existing.same_as(&object)
+            });
+            if duplicate {
+                return false;
             }
-        };
-        &mut self.properties[position].1
-    }
-
-    /// Adds `object` to `property` unless an equal value is already there; true when added.
-    fn add_unique(&mut self, property: Id<'a>, object: Object<'a>) -> bool {
-        let values = self.values_mut(property);
-        if values.iter().any(|existing| existing.same_as(&object)) {
+            positions.push(statements.len());
+            statements.push((property, object));
+            return true;
+        }
+        let duplicate = statements.iter().any(|(existing_property, existing)| {
+            *existing_property == property && existing.same_as(&object)
+        });
+        if duplicate {
             return false;
         }
-        values.push(object);
+        statements.push((property, object));
+        if statements.len() > STATEMENT_SCAN_LIMIT {
+            let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+            for (position, (property, object)) in statements.iter().enumerate() {
+                if !matches!(object, Object::List(_)) {
+                    index
+                        .entry(statement_hash(*property, object, state))
+                        .or_default()
+                        .push(position);
+                }
+            }
+            *index_of_statements = Some(index);
+        }
         true
     }
 }
@@ -114,7 +195,7 @@ pub(crate) struct Graph<'a> {
     /// `None` for the default graph.
     pub(crate) name: Option<Id<'a>>,
     pub(crate) nodes: Vec<Node<'a>>,
-    lookup: HashMap<Id<'a>, usize>,
+    lookup: Option<HashMap<Id<'a>, usize>>,
 }
 
 impl<'a> Graph<'a> {
@@ -122,16 +203,38 @@ impl<'a> Graph<'a> {
         Graph {
             name,
             nodes: Vec::new(),
-            lookup: HashMap::new(),
+            lookup: None,
         }
     }
 
-    fn node_index(&mut self, id: Id<'a>) -> usize {
-        let nodes = &mut self.nodes;
-        *self.lookup.entry(id).or_insert_with(|| {
-            nodes.push(Node::new(id));
-            nodes.len() - 1
-        })
+    /// The node with this identifier, created if new. `fresh` says the identifier was just
+    /// issued, so no node can have it yet.
+    fn node_index(&mut self, id: Id<'a>, fresh: bool) -> usize {
+        let found = match &self.lookup {
+            _ if fresh => None,
+            Some(lookup) => lookup.get(&id).copied(),
+            None => self.nodes.iter().position(|node| node.id == id),
+        };
+        if let Some(position) = found {
+            return position;
+        }
+        let position = self.nodes.len();
+        self.nodes.push(Node::new(id));
+        match &mut self.lookup {
+            Some(lookup) => {
+                lookup.insert(id, position);
+            }
+            None if self.nodes.len() > NODE_SCAN_LIMIT => {
+                let lookup = self
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .map(|(position, node)| (node.id, position));
+                self.lookup = Some(lookup.collect());
+            }
+            None => {}
+        }
+        position
     }
 }
 
@@ -146,6 +249,24 @@ enum Subject<'a> {
     Reverse(Id<'a>),
 }
 
+/// What kind of object an expanded map is.
+enum Kind<'a> {
+    Value,
+    List(&'a Value),
+    Node,
+}
+
+fn kind_of(map: &Map<String, Value>) -> Kind<'_> {
+    for (key, value) in map {
+        match key.as_str() {
+            "@value" => return Kind::Value,
+            "@list" => return Kind::List(value),
+            _ => {}
+        }
+    }
+    Kind::Node
+}
+
 /// The node map of one expanded document (default graph first, then named graphs).
 #[derive(Debug)]
 pub(crate) struct NodeMap<'a> {
@@ -154,8 +275,9 @@ pub(crate) struct NodeMap<'a> {
     blank_labels: HashMap<&'a str, u32>,
     /// Blank node identifiers issued so far; RDF conversion continues the count.
     pub(crate) blank_count: u32,
-    /// Statements seen (types and property values), to size the quad vector.
+    /// Statements kept (types and property values), to size the quad vector.
     pub(crate) statement_count: usize,
+    hash_state: RandomState,
 }
 
 pub(crate) fn invalid_expanded(message: String) -> JsonLdError {
@@ -174,6 +296,7 @@ impl<'a> NodeMap<'a> {
             blank_labels: HashMap::new(),
             blank_count: 0,
             statement_count: 0,
+            hash_state: RandomState::new(),
         };
         map.visit(expanded, 0, Subject::None, None, None, 0)?;
         Ok(map)
@@ -207,6 +330,11 @@ impl<'a> NodeMap<'a> {
         })
     }
 
+    fn add_statement(&mut self, graph: usize, node: usize, property: Id<'a>, object: Object<'a>) {
+        let added = self.graphs[graph].nodes[node].add_unique(property, object, &self.hash_state);
+        self.statement_count += usize::from(added);
+    }
+
     fn visit(
         &mut self,
         element: &'a Value,
@@ -217,10 +345,9 @@ impl<'a> NodeMap<'a> {
         depth: usize,
     ) -> Result<(), JsonLdError> {
         if depth > MAX_DEPTH {
-            return Err(JsonLdError {
-                code: ErrorCode("invalid expanded document"),
-                message: format!("the document nests deeper than {MAX_DEPTH} levels"),
-            });
+            return Err(invalid_expanded(format!(
+                "the document nests deeper than {MAX_DEPTH} levels"
+            )));
         }
         let map = match element {
             Value::Array(items) => {
@@ -240,48 +367,32 @@ impl<'a> NodeMap<'a> {
             // Free-floating scalars are dropped by expansion; nothing to attach them to.
             _ => return Ok(()),
         };
-        if map.contains_key("@value") {
-            self.add_value(map, graph, subject, property, list)
-        } else if let Some(items) = map.get("@list") {
-            let mut result = Vec::new();
-            self.visit(
-                items,
-                graph,
-                subject,
-                property,
-                Some(&mut result),
-                depth + 1,
-            )?;
-            self.attach(
-                Object::List(result),
-                graph,
-                subject,
-                property,
-                list,
-                "a list",
-            )
-        } else {
-            self.add_node(map, graph, subject, property, list, depth)
+        match kind_of(map) {
+            Kind::Value => {
+                let value = Object::Value(ValueObject::parse(map)?);
+                self.attach(value, graph, subject, property, list, "a value object")
+            }
+            Kind::List(items) => {
+                let mut result = Vec::new();
+                self.visit(
+                    items,
+                    graph,
+                    subject,
+                    property,
+                    Some(&mut result),
+                    depth + 1,
+                )?;
+                self.attach(
+                    Object::List(result),
+                    graph,
+                    subject,
+                    property,
+                    list,
+                    "a list",
+                )
+            }
+            Kind::Node => self.add_node(map, graph, subject, property, list, depth),
         }
-    }
-
-    /// Step 4: a value object.
-    fn add_value(
-        &mut self,
-        map: &'a Map<String, Value>,
-        graph: usize,
-        subject: Subject<'a>,
-        property: Option<Id<'a>>,
-        list: Option<&mut Vec<Object<'a>>>,
-    ) -> Result<(), JsonLdError> {
-        self.attach(
-            Object::Value(map),
-            graph,
-            subject,
-            property,
-            list,
-            "a value object",
-        )
     }
 
     /// Appends a value or list object to the list being built, or to the subject's property.
@@ -300,16 +411,15 @@ impl<'a> NodeMap<'a> {
         }
         match (subject, property) {
             (Subject::Node(node), Some(property)) => {
-                let node = &mut self.graphs[graph].nodes[node];
-                let added = match object {
+                if matches!(object, Object::List(_)) {
                     // Lists are never merged: each is its own RDF collection.
-                    Object::List(_) => {
-                        node.values_mut(property).push(object);
-                        true
-                    }
-                    _ => node.add_unique(property, object),
-                };
-                self.statement_count += usize::from(added);
+                    self.graphs[graph].nodes[node]
+                        .statements
+                        .push((property, object));
+                    self.statement_count += 1;
+                } else {
+                    self.add_statement(graph, node, property, object);
+                }
                 Ok(())
             }
             (Subject::Reverse(_), _) => Err(invalid_expanded(format!(
@@ -330,42 +440,67 @@ impl<'a> NodeMap<'a> {
         list: Option<&mut Vec<Object<'a>>>,
         depth: usize,
     ) -> Result<(), JsonLdError> {
-        let id = match map.get("@id") {
-            Some(Value::String(id)) => self.identify(id),
+        let (mut id_value, mut types, mut index, mut reverse, mut contents, mut included) =
+            (None, None, None, None, None, None);
+        let mut expected_statements = 0;
+        for (key, value) in map {
+            match key.as_str() {
+                "@id" => id_value = Some(value),
+                "@type" => types = Some(value),
+                "@index" => index = Some(value),
+                "@reverse" => reverse = Some(value),
+                "@graph" => contents = Some(value),
+                "@included" => included = Some(value),
+                key if !key.starts_with('@') => expected_statements += 1,
+                _ => {}
+            }
+        }
+        if let Some(Value::Array(types)) = types {
+            expected_statements += types.len();
+        }
+        let (id, fresh) = match id_value {
+            Some(Value::String(id)) => (self.identify(id), false),
+            Some(Value::Null) => (Id::Null, false),
             Some(other) => {
                 return Err(invalid_expanded(format!(
                     "@id must be a string, not {other}"
                 )));
             }
-            None => self.fresh_blank(),
+            None => (self.fresh_blank(), true),
         };
-        let node = self.graphs[graph].node_index(id);
+        let node = self.graphs[graph].node_index(id, fresh);
+        self.graphs[graph].nodes[node]
+            .statements
+            .reserve(expected_statements);
 
         match (subject, property) {
             (Subject::Reverse(reverse_subject), Some(property)) => {
-                let added = self.graphs[graph].nodes[node]
-                    .add_unique(property, Object::Node(reverse_subject));
-                self.statement_count += usize::from(added);
+                self.add_statement(graph, node, property, Object::Node(reverse_subject));
             }
             (_, Some(property)) => {
                 if let Some(list) = list {
                     list.push(Object::Node(id));
                 } else if let Subject::Node(subject_node) = subject {
-                    let added = self.graphs[graph].nodes[subject_node]
-                        .add_unique(property, Object::Node(id));
-                    self.statement_count += usize::from(added);
+                    self.add_statement(graph, subject_node, property, Object::Node(id));
                 }
             }
             _ => {}
         }
 
-        if let Some(types) = map.get("@type") {
-            self.add_types(types, graph, node)?;
+        if let Some(types) = types {
+            match types {
+                Value::Array(types) => {
+                    for value in types {
+                        self.add_type(value, graph, node)?;
+                    }
+                }
+                single => self.add_type(single, graph, node)?,
+            }
         }
-        if let Some(index) = map.get("@index") {
+        if let Some(index) = index {
             let slot = &mut self.graphs[graph].nodes[node].index;
             match slot {
-                Some(existing) if *existing != index => {
+                Some(existing) if !same_json(existing, index) => {
                     return Err(JsonLdError {
                         code: ErrorCode("conflicting indexes"),
                         message: format!(
@@ -377,7 +512,7 @@ impl<'a> NodeMap<'a> {
                 _ => *slot = Some(index),
             }
         }
-        if let Some(reverse) = map.get("@reverse") {
+        if let Some(reverse) = reverse {
             let Value::Object(reverse) = reverse else {
                 return Err(invalid_expanded(format!(
                     "@reverse must be a map, not {reverse}"
@@ -385,21 +520,22 @@ impl<'a> NodeMap<'a> {
             };
             for (reverse_property, values) in reverse {
                 let reverse_property = self.identify(reverse_property);
+                let subject = Subject::Reverse(id);
                 self.visit(
                     values,
                     graph,
-                    Subject::Reverse(id),
+                    subject,
                     Some(reverse_property),
                     None,
                     depth + 1,
                 )?;
             }
         }
-        if let Some(contents) = map.get("@graph") {
+        if let Some(contents) = contents {
             let named = self.graph_index(id);
             self.visit(contents, named, Subject::None, None, None, depth + 1)?;
         }
-        if let Some(included) = map.get("@included") {
+        if let Some(included) = included {
             self.visit(included, graph, Subject::None, None, None, depth + 1)?;
         }
         for (key, values) in map {
@@ -419,20 +555,6 @@ impl<'a> NodeMap<'a> {
         Ok(())
     }
 
-    fn add_types(
-        &mut self,
-        types: &'a Value,
-        graph: usize,
-        node: usize,
-    ) -> Result<(), JsonLdError> {
-        match types {
-            Value::Array(types) => types
-                .iter()
-                .try_for_each(|value| self.add_type(value, graph, node)),
-            single => self.add_type(single, graph, node),
-        }
-    }
-
     fn add_type(&mut self, value: &'a Value, graph: usize, node: usize) -> Result<(), JsonLdError> {
         let Value::String(text) = value else {
             return Err(invalid_expanded(format!(
@@ -440,11 +562,7 @@ impl<'a> NodeMap<'a> {
             )));
         };
         let type_id = self.identify(text);
-        let types = &mut self.graphs[graph].nodes[node].types;
-        if !types.contains(&type_id) {
-            types.push(type_id);
-            self.statement_count += 1;
-        }
+        self.add_statement(graph, node, Id::Iri(RDF_TYPE), Object::Node(type_id));
         Ok(())
     }
 }
@@ -454,5 +572,36 @@ pub(crate) fn describe(id: Id<'_>) -> String {
     match id {
         Id::Iri(iri) => format!("<{iri}>"),
         Id::Blank(number) => format!("_:b{number}"),
+        Id::Null => "null".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn large_nodes_and_graphs_stay_duplicate_free() {
+        // Past the scan limits the hashed indexes take over; duplicates must still vanish.
+        let values: Vec<Value> = (0..200)
+            .flat_map(|i| [json!({"@value": i}), json!({"@value": f64::from(i)})])
+            .chain((0..100).map(|i| json!({"@id": format!("http://ex/{}", i % 50)})))
+            .collect();
+        let nodes: Vec<Value> = (0..100)
+            .map(|i| json!({"@id": format!("http://ex/{}", i % 40), "@type": ["http://ex/T"]}))
+            .collect();
+        let document = json!([{"@id": "http://ex/s", "http://ex/p": values}, nodes]);
+        let map = NodeMap::generate(&document).unwrap();
+        let graph = &map.graphs[0];
+        assert_eq!(graph.nodes.len(), 1 + 50);
+        assert_eq!(graph.nodes[0].statements.len(), 200 + 50);
+        assert_eq!(map.statement_count, 200 + 50 + 40);
+        let typed = graph
+            .nodes
+            .iter()
+            .filter(|node| !node.statements.is_empty())
+            .count();
+        assert_eq!(typed, 1 + 40);
     }
 }

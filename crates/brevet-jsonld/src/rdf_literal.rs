@@ -19,18 +19,42 @@ pub(crate) fn is_well_formed_iri(iri: &str) -> bool {
         && scheme
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    scheme_ok
-        && rest.iter().all(|&b| !is_forbidden_in_iri(b))
-        && rest.iter().filter(|&&b| b == b'#').count() <= 1
+    if !scheme_ok {
+        return false;
+    }
+    let mut fragments = 0;
+    for &byte in rest {
+        match IRI_BYTE_CLASS[usize::from(byte)] {
+            ALLOWED => {}
+            HASH => fragments += 1,
+            _ => return false,
+        }
+    }
+    fragments <= 1
 }
 
-fn is_forbidden_in_iri(byte: u8) -> bool {
-    byte <= b' '
-        || matches!(
-            byte,
-            b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\'
-        )
-}
+const ALLOWED: u8 = 0;
+const FORBIDDEN: u8 = 1;
+const HASH: u8 = 2;
+
+/// The class of every byte after an IRI's scheme: what an N-Quads `IRIREF` forbids (controls,
+/// space, `<>"{}|^`\`), `#` (counted), and everything else (UTF-8 bytes included) allowed.
+static IRI_BYTE_CLASS: [u8; 256] = {
+    let mut classes = [ALLOWED; 256];
+    let mut byte = 0;
+    while byte <= 0x20 {
+        classes[byte] = FORBIDDEN;
+        byte += 1;
+    }
+    let forbidden = *b"<>\"{}|^`\\";
+    let mut index = 0;
+    while index < forbidden.len() {
+        classes[forbidden[index] as usize] = FORBIDDEN;
+        index += 1;
+    }
+    classes[b'#' as usize] = HASH;
+    classes
+};
 
 /// True when `tag` is a well-formed BCP 47 language tag in the lenient sense JSON-LD processors
 /// use: `1*8ALPHA *("-" 1*8alphanum)`.

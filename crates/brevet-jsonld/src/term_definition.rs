@@ -10,10 +10,10 @@ use crate::context::{
     ActiveContext, Direction, Env, ProcessFlags, ScopedContext, TermDefinition, container, next_id,
 };
 use crate::error::fail;
-use crate::expand::expand_iri;
 use crate::iri::{
     ends_with_gen_delim, has_keyword_form, is_absolute_iri, is_blank_node, is_keyword,
 };
+use crate::iri_expansion::expand_iri;
 use crate::{ErrorCode, JsonLdError, ProcessingMode};
 
 /// State shared by the term definitions of one local context.
@@ -552,8 +552,16 @@ fn finish(
         }
         _ => Arc::new(definition),
     };
-    state.active.terms.insert(Arc::from(term), definition);
-    state.defined.insert(term.to_owned(), true);
+    let term: Arc<str> = Arc::from(term);
+    match definition.iri.as_deref() {
+        Some("@type") if !state.active.type_aliases.contains(&term) => {
+            state.active.type_aliases.push(Arc::clone(&term));
+        }
+        Some("@value") => state.active.value_aliased = true,
+        _ => {}
+    }
+    state.active.terms.insert(Arc::clone(&term), definition);
+    state.defined.insert(term.to_string(), true);
     Ok(())
 }
 

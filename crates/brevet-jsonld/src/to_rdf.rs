@@ -3,13 +3,15 @@
 //!
 //! Statements that are not valid RDF (relative or malformed IRIs, blank node predicates without
 //! `produceGeneralizedRdf`, malformed language tags or datatypes) are dropped as the algorithm
-//! says, or refused with a `safe mode: ...` error when [`Options::safe_mode`] is set: what is not in
-//! the RDF is not signed.
+//! says, or refused with a `safe mode: ...` error when [`Options::safe_mode`] is set: what is
+//! not in the RDF is not signed.
 
 use brevet_rdf::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::node_map::{Graph, Id, Node, NodeMap, Object, describe, invalid_expanded};
+use crate::node_map::{
+    Graph, Id, Node, NodeMap, Object, RDF_TYPE, ValueObject, describe, invalid_expanded,
+};
 use crate::rdf_literal::{
     double_lexical, integer_lexical, is_double, is_well_formed_iri, is_well_formed_language,
 };
@@ -27,7 +29,6 @@ const SAFE_INVALID_LANGUAGE: ErrorCode = ErrorCode::SAFE_INVALID_LANGUAGE;
 const SAFE_INVALID_DIRECTION: ErrorCode = ErrorCode("safe mode: invalid direction");
 const SAFE_INVALID_LITERAL: ErrorCode = ErrorCode("safe mode: invalid literal");
 
-const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
 const RDF_REST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
 const RDF_NIL: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
@@ -76,7 +77,34 @@ fn iri(text: &str) -> Term {
 }
 
 fn blank(number: u32) -> Term {
-    Term::Blank(format!("b{number}"))
+    let mut label = String::with_capacity(6);
+    label.push('b');
+    label.push_str(itoa_u32(number, &mut [0; 10]));
+    Term::Blank(label)
+}
+
+/// Formats a number into `buffer` without going through `fmt`.
+fn itoa_u32(mut number: u32, buffer: &mut [u8; 10]) -> &str {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buffer[start..]).unwrap_or("0")
+}
+
+/// The term of a node or graph identifier; `None` when it is neither an absolute IRI nor a
+/// blank node.
+fn id_term(id: Id<'_>) -> Option<Term> {
+    match id {
+        Id::Blank(number) => Some(blank(number)),
+        Id::Iri(text) if is_well_formed_iri(text) => Some(iri(text)),
+        Id::Iri(_) | Id::Null => None,
+    }
 }
 
 fn string_literal(value: String) -> Term {
@@ -88,7 +116,7 @@ fn string_literal(value: String) -> Term {
 }
 
 fn has_statements(node: &Node<'_>) -> bool {
-    !node.types.is_empty() || node.properties.iter().any(|(_, values)| !values.is_empty())
+    !node.statements.is_empty()
 }
 
 impl RdfWriter<'_> {
@@ -116,16 +144,21 @@ impl RdfWriter<'_> {
     fn write_graph(&mut self, graph: &Graph<'_>) -> Result<(), JsonLdError> {
         let graph_term = match graph.name {
             None => None,
-            Some(Id::Blank(number)) => Some(blank(number)),
-            Some(Id::Iri(name)) if is_well_formed_iri(name) => Some(iri(name)),
-            Some(Id::Iri(name)) => {
-                if graph.nodes.iter().any(has_statements) {
-                    self.dropped(SAFE_RELATIVE_GRAPH, || {
-                        format!("graph name {name:?} is not an absolute IRI, so its statements would be dropped")
-                    })?;
+            Some(name) => match id_term(name) {
+                Some(term) => Some(term),
+                None => {
+                    if graph.nodes.iter().any(has_statements) {
+                        self.dropped(SAFE_RELATIVE_GRAPH, || {
+                            format!(
+                                "graph name {} is not an absolute IRI, so its statements would \
+                                 be dropped",
+                                describe(name)
+                            )
+                        })?;
+                    }
+                    return Ok(());
                 }
-                return Ok(());
-            }
+            },
         };
         for node in &graph.nodes {
             self.write_node(node, &graph_term)?;
@@ -137,89 +170,105 @@ impl RdfWriter<'_> {
         if !has_statements(node) {
             return Ok(());
         }
-        let subject = match node.id {
-            Id::Blank(number) => blank(number),
-            Id::Iri(id) if is_well_formed_iri(id) => iri(id),
-            Id::Iri(id) => {
-                return self.dropped(SAFE_RELATIVE_SUBJECT, || {
-                    format!("@id {id:?} is not an absolute IRI, so the statements about it would be dropped")
-                });
-            }
-        };
-        for type_id in &node.types {
-            let object = match *type_id {
-                Id::Blank(number) => blank(number),
-                Id::Iri(type_iri) if is_well_formed_iri(type_iri) => iri(type_iri),
-                Id::Iri(type_iri) => {
-                    self.dropped(SAFE_RELATIVE_TYPE, || {
-                        format!(
-                            "@type {type_iri:?} of {} is not an absolute IRI",
-                            describe(node.id)
-                        )
-                    })?;
-                    continue;
-                }
-            };
-            self.quads.push(Quad {
-                subject: subject.clone(),
-                predicate: iri(RDF_TYPE),
-                object,
-                graph: graph.clone(),
+        let Some(subject) = id_term(node.id) else {
+            return self.dropped(SAFE_RELATIVE_SUBJECT, || {
+                format!(
+                    "@id {} is not an absolute IRI, so the statements about it would be dropped",
+                    describe(node.id)
+                )
             });
-        }
-        for (property, objects) in &node.properties {
-            if objects.is_empty() {
-                continue;
-            }
-            let predicate = match *property {
-                Id::Blank(number) if self.options.produce_generalized_rdf => blank(number),
-                Id::Blank(_) => {
-                    self.dropped(SAFE_BLANK_PREDICATE, || {
-                        format!("property {} of {} is a blank node, which RDF does not allow as a predicate", describe(*property), describe(node.id))
-                    })?;
-                    continue;
-                }
-                Id::Iri(property_iri) if is_well_formed_iri(property_iri) => iri(property_iri),
-                Id::Iri(property_iri) => {
-                    self.dropped(SAFE_RELATIVE_PROPERTY, || {
-                        format!(
-                            "property {property_iri:?} of {} is not an absolute IRI",
-                            describe(node.id)
-                        )
-                    })?;
-                    continue;
-                }
+        };
+        // Terms are cloned from quads already written rather than kept aside, which saves an
+        // allocation per node and per property: `subject_at` is the first quad of this node,
+        // `previous` the last quad written for the current property (statements of one property
+        // usually follow each other).
+        let mut subject = Some(subject);
+        let mut subject_at = 0;
+        let mut previous: Option<(Id<'_>, usize)> = None;
+        for (property, object) in &node.statements {
+            let predicate = match previous {
+                Some((last, at)) if last == *property => self.quads[at].predicate.clone(),
+                _ => match self.predicate(*property, node)? {
+                    Some(predicate) => predicate,
+                    None => continue,
+                },
             };
-            for object in objects {
-                if let Some(object) = self.object_to_rdf(object, graph)? {
-                    self.quads.push(Quad {
-                        subject: subject.clone(),
-                        predicate: predicate.clone(),
-                        object,
-                        graph: graph.clone(),
-                    });
-                }
-                self.quads.append(&mut self.pending);
+            let is_type = *property == Id::Iri(RDF_TYPE);
+            if let Some(object) = self.object_to_rdf(object, is_type, graph)? {
+                let at = self.quads.len();
+                let subject = match subject.take() {
+                    Some(subject) => {
+                        subject_at = at;
+                        subject
+                    }
+                    None => self.quads[subject_at].subject.clone(),
+                };
+                self.quads.push(Quad {
+                    subject,
+                    predicate,
+                    object,
+                    graph: graph.clone(),
+                });
+                previous = Some((*property, at));
             }
+            self.quads.append(&mut self.pending);
         }
         Ok(())
     }
 
-    /// Object to RDF Conversion (§8.3); `None` when the object is not valid RDF.
+    /// The predicate term of a property; `None` when it is not valid RDF.
+    fn predicate(&self, property: Id<'_>, node: &Node<'_>) -> Result<Option<Term>, JsonLdError> {
+        Ok(match property {
+            Id::Blank(number) if self.options.produce_generalized_rdf => Some(blank(number)),
+            Id::Blank(_) => {
+                self.dropped(SAFE_BLANK_PREDICATE, || {
+                    format!(
+                        "property {} of {} is a blank node, which RDF does not allow as a \
+                         predicate",
+                        describe(property),
+                        describe(node.id)
+                    )
+                })?;
+                None
+            }
+            Id::Iri(property_iri) if is_well_formed_iri(property_iri) => Some(iri(property_iri)),
+            Id::Iri(_) | Id::Null => {
+                self.dropped(SAFE_RELATIVE_PROPERTY, || {
+                    format!(
+                        "property {} of {} is not an absolute IRI",
+                        describe(property),
+                        describe(node.id)
+                    )
+                })?;
+                None
+            }
+        })
+    }
+
+    /// Object to RDF Conversion (§8.3); `None` when the object is not valid RDF. `is_type` says
+    /// the object is a `@type` value (for error messages).
     fn object_to_rdf(
         &mut self,
         object: &Object<'_>,
+        is_type: bool,
         graph: &Option<Term>,
     ) -> Result<Option<Term>, JsonLdError> {
         match object {
-            Object::Node(Id::Blank(number)) => Ok(Some(blank(*number))),
-            Object::Node(Id::Iri(id)) if is_well_formed_iri(id) => Ok(Some(iri(id))),
-            Object::Node(Id::Iri(id)) => {
-                self.dropped(SAFE_RELATIVE_OBJECT, || {
-                    format!("@id {id:?} is not an absolute IRI")
-                })?;
-                Ok(None)
-            }
+            Object::Node(id) => match id_term(*id) {
+                Some(term) => Ok(Some(term)),
+                None if is_type => {
+                    self.dropped(SAFE_RELATIVE_TYPE, || {
+                        format!("@type {} is not an absolute IRI", describe(*id))
+                    })?;
+                    Ok(None)
+                }
+                None => {
+                    self.dropped(SAFE_RELATIVE_OBJECT, || {
+                        format!("@id {} is not an absolute IRI", describe(*id))
+                    })?;
+                    Ok(None)
+                }
+            },
             Object::List(items) => self.list_to_rdf(items, graph).map(Some),
             Object::Value(value) => self.value_to_rdf(value, graph),
         }
@@ -237,7 +286,7 @@ impl RdfWriter<'_> {
         let head = self.fresh_blank();
         let mut cell = head.clone();
         for (position, item) in items.iter().enumerate() {
-            if let Some(first) = self.object_to_rdf(item, graph)? {
+            if let Some(first) = self.object_to_rdf(item, false, graph)? {
                 self.pending.push(Quad {
                     subject: cell.clone(),
                     predicate: iri(RDF_FIRST),
@@ -265,41 +314,32 @@ impl RdfWriter<'_> {
     /// `compound-literal` and a direction, a blank node described by pending statements.
     fn value_to_rdf(
         &mut self,
-        value_object: &Map<String, Value>,
+        value_object: &ValueObject<'_>,
         graph: &Option<Term>,
     ) -> Result<Option<Term>, JsonLdError> {
-        let value = value_object.get("@value").unwrap_or(&Value::Null);
-        let datatype = match value_object.get("@type") {
-            None => None,
-            Some(Value::String(datatype)) => Some(datatype.as_str()),
-            Some(other) => {
-                return Err(invalid_expanded(format!(
-                    "a value object's @type must be a string, not {other}"
-                )));
-            }
-        };
+        let value = value_object.value;
+        let datatype = value_object.datatype;
         let is_json = datatype == Some("@json");
         if let Some(datatype) = datatype
             && !is_json
             && !is_well_formed_iri(datatype)
         {
             self.dropped(SAFE_INVALID_DATATYPE, || {
-                format!("{datatype:?} of the value {value} is not an absolute IRI")
+                format!("{datatype:?}, the datatype of the value {value}, is not an absolute IRI")
             })?;
             return Ok(None);
         }
-        let language = match value_object.get("@language") {
-            None => None,
-            Some(Value::String(language)) if is_well_formed_language(language) => {
-                Some(language.as_str())
-            }
-            Some(language) => {
-                self.dropped(SAFE_INVALID_LANGUAGE, || {
-                    format!("{language} of the value {value} is not a well-formed BCP 47 tag")
-                })?;
-                return Ok(None);
-            }
-        };
+        let language = value_object.language;
+        if let Some(tag) = language
+            && !is_well_formed_language(tag)
+        {
+            self.dropped(SAFE_INVALID_LANGUAGE, || {
+                format!(
+                    "{tag:?}, the language of the value {value}, is not a well-formed BCP 47 tag"
+                )
+            })?;
+            return Ok(None);
+        }
 
         let (lexical, datatype) = if is_json {
             let canonical =
@@ -331,14 +371,8 @@ impl RdfWriter<'_> {
             }
         };
 
-        if let (Some(direction), Some(mode)) =
-            (value_object.get("@direction"), self.options.rdf_direction)
+        if let (Some(direction), Some(mode)) = (value_object.direction, self.options.rdf_direction)
         {
-            let Value::String(direction) = direction else {
-                return Err(invalid_expanded(format!(
-                    "@direction must be a string, not {direction}"
-                )));
-            };
             let language = language.map(str::to_ascii_lowercase);
             return match mode {
                 RdfDirection::I18nDatatype => {
@@ -374,7 +408,7 @@ impl RdfWriter<'_> {
                     if let Some(language) = language {
                         describe(RDF_LANGUAGE, language);
                     }
-                    describe(RDF_DIRECTION, direction.clone());
+                    describe(RDF_DIRECTION, direction.to_owned());
                     Ok(Some(node))
                 }
             };

@@ -109,9 +109,9 @@ fn same_node_twice_merges_and_duplicates_vanish() {
     assert_eq!(
         quads,
         [
-            format!("<http://ex/s> <{RDF}type> <http://ex/T> ."),
             "<http://ex/s> <http://ex/p> \"v\" .".to_owned(),
             "<http://ex/s> <http://ex/q> <http://ex/o> .".to_owned(),
+            format!("<http://ex/s> <{RDF}type> <http://ex/T> ."),
         ]
     );
 }
@@ -431,4 +431,21 @@ fn malformed_expanded_input_is_an_error_not_a_panic() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[test]
+fn null_ids_left_by_expansion_never_become_rdf() {
+    // Expansion keeps `"@id": null` for an @id shaped like a keyword (expand test 0122).
+    let input = json!([{
+        "@id": "http://ex/s",
+        "http://ex/p": [{"@id": null}, {"@id": "http://ex/o"}],
+        "http://ex/q": [{"@id": null, "http://ex/r": [{"@value": "lost"}]}]
+    }]);
+    assert_eq!(
+        convert(input.clone()),
+        ["<http://ex/s> <http://ex/p> <http://ex/o> ."]
+    );
+    let error = expanded_to_rdf(&input, &safe()).unwrap_err();
+    assert_eq!(error.code.0, "safe mode: relative object reference");
+    assert!(error.message.contains("null"), "{}", error.message);
 }

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use brevet_jsonld::{DocumentLoader, LoadError, Options, ProcessingMode, Processor, RemoteDocument};
+use brevet_jsonld::{
+    DocumentLoader, LoadError, Options, ProcessingMode, Processor, RemoteDocument,
+};
 use serde_json::Value;
 
 const TEST_BASE: &str = "https://w3c.github.io/json-ld-api/tests/";
@@ -148,7 +150,11 @@ fn w3c_expand_suite() {
         {
             options.base = Some(base.to_owned());
         }
-        if option.and_then(|option| option.get("processingMode")).and_then(Value::as_str) == Some("json-ld-1.0") {
+        if option
+            .and_then(|option| option.get("processingMode"))
+            .and_then(Value::as_str)
+            == Some("json-ld-1.0")
+        {
             options.processing_mode = ProcessingMode::JsonLd10;
         }
         if let Some(context) = option

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::Quad;
 use dataset::Dataset;
 use digest::{Digest, Hasher};
-use ndegree::{Issuer, decimal};
+use ndegree::{Issuer, push_identifier};
 
 /// The hash function RDFC-1.0 uses internally.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -98,28 +98,43 @@ fn canonicalize_with<Q: Borrow<Quad>>(
     may_rerun: bool,
 ) -> Result<(), CanonError> {
     let dataset = Dataset::new(quads)?;
-    let canonical = issue_canonical_identifiers(&dataset, options)?;
+    let canonical = match issue_canonical_identifiers(&dataset, options) {
+        Ok(canonical) => canonical,
+        // Duplicates may have made the dataset look harder than it is: retry without them.
+        Err(error) => match distinct_if_duplicated(quads) {
+            Some(distinct) if may_rerun => {
+                return canonicalize_with(&distinct, options, out, issued, false);
+            }
+            _ => return Err(error),
+        },
+    };
     let start = out.len();
     let had_duplicates = write_sorted_lines(&dataset, &canonical, out);
     if had_duplicates && may_rerun {
         out.truncate(start);
-        let mut seen = HashSet::with_capacity(quads.len());
-        let distinct: Vec<&Quad> = quads
-            .iter()
-            .map(Borrow::borrow)
-            .filter(|quad| seen.insert(*quad))
-            .collect();
+        let distinct = distinct_if_duplicated(quads).unwrap_or_default();
         return canonicalize_with(&distinct, options, out, issued, false);
     }
     if let Some(issued) = issued {
         let mut name = String::new();
         for (number, &bnode) in canonical.issued_order().iter().enumerate() {
             name.clear();
-            ndegree::push_identifier(&mut name, "c14n", number as u32);
+            push_identifier(&mut name, "c14n", number as u32);
             issued.insert(dataset.label(bnode).to_owned(), name.clone());
         }
     }
     Ok(())
+}
+
+/// The distinct quads in first-occurrence order, or `None` if there are no duplicates.
+fn distinct_if_duplicated<Q: Borrow<Quad>>(quads: &[Q]) -> Option<Vec<&Quad>> {
+    let mut seen = HashSet::with_capacity(quads.len());
+    let distinct: Vec<&Quad> = quads
+        .iter()
+        .map(Borrow::borrow)
+        .filter(|quad| seen.insert(*quad))
+        .collect();
+    (distinct.len() < quads.len()).then_some(distinct)
 }
 
 /// The state of one run of the labeling steps (RDFC-1.0 §4.4.3 steps 1-5).
@@ -150,8 +165,8 @@ fn issue_canonical_identifiers(
 ) -> Result<Issuer, CanonError> {
     let count = dataset.bnode_count();
     let mut first_degree = Vec::with_capacity(count);
-    let mut lines = String::new();
-    let mut ranges = Vec::new();
+    let mut lines = String::with_capacity(2048);
+    let mut ranges = Vec::with_capacity(16);
     for bnode in 0..count as u32 {
         first_degree.push(hash_first_degree(
             dataset,
@@ -172,7 +187,7 @@ fn issue_canonical_identifiers(
         dataset,
         hash: options.hash,
         first_degree,
-        canonical: Issuer::new(count),
+        canonical: Issuer::dense(count),
         work: 0,
         max_work: options.max_work,
     };
@@ -193,12 +208,12 @@ fn issue_canonical_identifiers(
             if labeler.canonical.get(bnode).is_some() {
                 continue;
             }
-            let mut temporary = Issuer::new(count);
+            let mut temporary = Issuer::sparse();
             temporary.issue(bnode);
             let hash = labeler.hash_n_degree(bnode, &mut temporary, 0)?;
             hash_paths.push((hash, temporary));
         }
-        hash_paths.sort_by(|a, b| a.0.cmp(&b.0));
+        hash_paths.sort_by_key(|entry| entry.0);
         for (_, issuer) in &hash_paths {
             for &bnode in issuer.issued_order() {
                 labeler.canonical.issue(bnode);
@@ -239,26 +254,34 @@ fn hash_first_degree(
 /// whether duplicates were dropped.
 fn write_sorted_lines(dataset: &Dataset<'_>, canonical: &Issuer, out: &mut String) -> bool {
     let quad_count = dataset.quad_count();
-    let mut lines = String::with_capacity(dataset.text_len() + quad_count * 8);
+    // Lines of quads with blank nodes are written here; ground lines are used in place.
+    let mut lines = String::with_capacity(dataset.text_len());
     let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(quad_count);
     for quad in 0..quad_count as u32 {
         let start = lines.len();
-        dataset.write_line(quad, &mut lines, |bnode, line| {
-            let mut buffer = [0u8; 10];
-            line.push_str("c14n");
-            let number = canonical.get(bnode).unwrap_or(u32::MAX);
-            for &digit in decimal(number, &mut buffer) {
-                line.push(char::from(digit));
-            }
-        });
+        if dataset.ground_line(quad).is_none() {
+            dataset.write_line(quad, &mut lines, |bnode, line| {
+                push_identifier(line, "c14n", canonical.get(bnode).unwrap_or(u32::MAX));
+            });
+        }
         ranges.push((start, lines.len()));
     }
-    ranges.sort_unstable_by(|a, b| lines[a.0..a.1].cmp(&lines[b.0..b.1]));
-    out.reserve(lines.len());
+    let mut total_len = 0;
+    let mut sorted: Vec<&str> = Vec::with_capacity(quad_count);
+    for (quad, &(start, end)) in ranges.iter().enumerate() {
+        let line = dataset
+            .ground_line(quad as u32)
+            .unwrap_or(&lines[start..end]);
+        total_len += line.len();
+        sorted.push(line);
+    }
+    // A stable (run-adaptive) sort: JSON-LD toRdf emits quads ordered by subject and predicate,
+    // which is often close to the canonical order.
+    sorted.sort();
+    out.reserve(total_len);
     let mut previous: Option<&str> = None;
     let mut had_duplicates = false;
-    for &(start, end) in &ranges {
-        let line = &lines[start..end];
+    for line in sorted {
         if previous == Some(line) {
             had_duplicates = true;
             continue;

@@ -60,21 +60,22 @@ pub(crate) fn push_term(out: &mut String, term: &Term) {
 /// Appends `<iri>`, escaping as `\u00XX` the characters an IRIREF may not contain.
 pub(crate) fn push_iri(out: &mut String, iri: &str) {
     out.push('<');
-    push_escaped(out, iri, iri_needs_escape, |out, byte| {
-        push_uchar(out, byte)
-    });
+    if none_escaped(iri.as_bytes(), iri_byte_escaped) {
+        out.push_str(iri);
+    } else {
+        push_escaped(out, iri, &IRI_ESCAPED, push_uchar);
+    }
     out.push('>');
 }
 
 /// Appends a literal: `"value"`, then `@language`, or `^^<datatype>` unless it is xsd:string.
 pub(crate) fn push_literal(out: &mut String, literal: &Literal) {
     out.push('"');
-    push_escaped(
-        out,
-        &literal.value,
-        literal_needs_escape,
-        push_literal_escape,
-    );
+    if none_escaped(literal.value.as_bytes(), literal_byte_escaped) {
+        out.push_str(&literal.value);
+    } else {
+        push_escaped(out, &literal.value, &LITERAL_ESCAPED, push_literal_escape);
+    }
     out.push('"');
     match &literal.language {
         Some(language) => {
@@ -89,37 +90,101 @@ pub(crate) fn push_literal(out: &mut String, literal: &Literal) {
     }
 }
 
-/// Copies `text` into `out`, replacing every byte for which `needs_escape` holds by what
-/// `escape` writes. Only ASCII bytes are ever escaped, so the copied runs stay valid UTF-8.
+/// Whether no byte of `bytes` needs escaping; branch-free over 16-byte chunks so the compiler
+/// can vectorize the common case of long IRIs and texts without special characters.
+#[inline]
+fn none_escaped(bytes: &[u8], escaped: impl Fn(u8) -> bool) -> bool {
+    let mut chunks = bytes.chunks_exact(16);
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |any, &byte| any | escaped(byte)) {
+            return false;
+        }
+    }
+    let remainder = chunks.remainder();
+    if remainder.is_empty() {
+        return true;
+    }
+    if bytes.len() >= 16 {
+        // Re-check the last 16 bytes (overlapping) rather than the short tail alone.
+        let last = &bytes[bytes.len() - 16..];
+        return !last.iter().fold(false, |any, &byte| any | escaped(byte));
+    }
+    // Short text: pad it with a byte no set escapes, so it takes the same vector path.
+    let mut tail = [b'a'; 16];
+    tail[..remainder.len()].copy_from_slice(remainder);
+    !tail.iter().fold(false, |any, &byte| any | escaped(byte))
+}
+
+/// Same set as `IRI_ESCAPED`, as arithmetic: `..=0x20`, `"`, `<`/`>`, `\`/`^`, `` ` ``, `{|}`.
+#[inline]
+fn iri_byte_escaped(byte: u8) -> bool {
+    (byte <= 0x20)
+        | (byte == b'"')
+        | (byte & 0xFD == b'<')
+        | (byte & 0xFD == b'\\')
+        | (byte == b'`')
+        | (byte.wrapping_sub(b'{') < 3)
+}
+
+/// Same set as `LITERAL_ESCAPED`, as arithmetic.
+#[inline]
+fn literal_byte_escaped(byte: u8) -> bool {
+    (byte < 0x20) | (byte == b'"') | (byte == b'\\') | (byte == 0x7F)
+}
+
+/// Copies `text` into `out`, replacing every byte marked in `escaped` by what `escape` writes.
+/// Only ASCII bytes are ever escaped, so the copied runs stay valid UTF-8.
+#[inline]
 fn push_escaped(
     out: &mut String,
     text: &str,
-    needs_escape: fn(u8) -> bool,
-    escape: fn(&mut String, u8),
+    escaped: &[bool; 256],
+    escape: impl Fn(&mut String, u8),
 ) {
     let bytes = text.as_bytes();
     let mut run_start = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
-        if needs_escape(byte) {
-            out.push_str(&text[run_start..index]);
-            escape(out, byte);
-            run_start = index + 1;
-        }
+    while let Some(offset) = bytes[run_start..]
+        .iter()
+        .position(|&byte| escaped[usize::from(byte)])
+    {
+        let index = run_start + offset;
+        out.push_str(&text[run_start..index]);
+        escape(out, bytes[index]);
+        run_start = index + 1;
     }
     out.push_str(&text[run_start..]);
 }
 
-fn iri_needs_escape(byte: u8) -> bool {
-    byte <= 0x20
-        || matches!(
-            byte,
-            b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\'
-        )
-}
+/// Bytes an IRIREF may not contain: controls, space, `<>"{}|^`` ` and backslash.
+static IRI_ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte <= 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    let specials = b"<>\"{}|^`\\";
+    let mut index = 0;
+    while index < specials.len() {
+        table[specials[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
 
-fn literal_needs_escape(byte: u8) -> bool {
-    byte < 0x20 || matches!(byte, b'"' | b'\\' | 0x7F)
-}
+/// Bytes a canonical literal escapes: controls, DEL, `"` and backslash.
+static LITERAL_ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    table[0x7F] = true;
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 fn push_literal_escape(out: &mut String, byte: u8) {
     match byte {

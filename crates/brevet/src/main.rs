@@ -3,10 +3,12 @@
 //! invalid, 2 unreadable input or something that could not be checked.
 
 mod cli;
+mod clock;
 mod commands;
 mod http;
 mod input;
 mod report;
+mod sample;
 mod sources;
 
 use std::process::ExitCode;

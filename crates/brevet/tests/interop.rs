@@ -8,7 +8,8 @@
 //! `BitstringStatusListEntry`: a status list credential, built by
 //! `interop/statuslist.mjs` and signed by the same JS stack, is supplied to
 //! `brevet verify` with `--status-list URL=FILE` (so the status check runs
-//! offline and a revoked list is rejected too).
+//! offline, a revoked list is rejected, and so is a list changed after
+//! signing).
 //!
 //! Needs `interop/node_modules` (`npm ci` in `interop/`). Without it the tests
 //! print `SKIPPED: interop (run npm ci in interop/)` and pass, unless
@@ -348,6 +349,49 @@ fn js_signed_verifies_with_brevet(suite: &str) {
     let context = describe(&format!("brevet verify of revoked JS-signed {suite}"), &out);
     assert_eq!(code, Some(1), "{context}");
     assert_eq!(report["verified"], false, "{context}");
+    assert_eq!(outcome(&report, "proof"), "passed", "{context}");
+    assert_eq!(outcome(&report, "status"), "failed", "{context}");
+}
+
+/// A status list credential signed by the JS stack whose list was then
+/// swapped for a clear one (a revocation undone after signing): both
+/// verifiers must reject the credential's status.
+#[test]
+fn status_list_changed_after_signing_rejected_by_both() {
+    if !interop_ready() {
+        return;
+    }
+    let signed = js_signed(SUITES[0]);
+    let revoked = js_status_list(&signed.dir, &signed.key_path, &signed.issuer, true);
+    let clear = js_status_list(&signed.dir, &signed.key_path, &signed.issuer, false);
+    let read = |path: &Path| -> Value {
+        serde_json::from_str(&fs::read_to_string(path).expect("read status list"))
+            .expect("status list JSON")
+    };
+    let mut forged = read(&revoked);
+    forged["credentialSubject"]["encodedList"] =
+        read(&clear)["credentialSubject"]["encodedList"].clone();
+    let forged_path = write(
+        &signed.dir,
+        "status-forged.json",
+        &serde_json::to_string_pretty(&forged).expect("serialize"),
+    );
+
+    let status_arg = format!("{STATUS_LIST_URL}={}", path_str(&forged_path));
+    let js = node(
+        "verify.mjs",
+        &["-", "--status-list", &status_arg],
+        Some(&signed.signed),
+    );
+    assert_eq!(
+        js.status.code(),
+        Some(1),
+        "{}",
+        describe("verify.mjs with a forged status list", &js)
+    );
+    let (code, report, out) = brevet_verify(&signed.signed, &forged_path);
+    let context = describe("brevet verify with a forged status list", &out);
+    assert_eq!(code, Some(1), "{context}");
     assert_eq!(outcome(&report, "proof"), "passed", "{context}");
     assert_eq!(outcome(&report, "status"), "failed", "{context}");
 }

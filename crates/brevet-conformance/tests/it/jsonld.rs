@@ -237,21 +237,27 @@ fn canonical(quads: &[Quad]) -> Result<String, String> {
 
 fn check_to_rdf(case: &Case, processor: &Processor, root: &Path) -> Outcome {
     let document = read_json(&root.join(&case.input));
-    let result = processor.to_rdf(&document, &case.options()?);
+    let options = case.options()?;
+    let result = processor.to_rdf(&document, &options);
     if let Some(outcome) = check_expected_failure(case, &result) {
         return outcome;
     }
     let quads = result.map_err(|error| format!("unexpected error `{error}`"))?;
-    // The output must be a valid dataset: it survives a strict N-Quads round trip.
-    let written = serialize_nquads(&quads);
-    match parse_nquads(&written) {
-        Ok(reparsed) if reparsed == quads => {}
-        Ok(_) => {
-            return Err(format!(
-                "output does not round-trip through N-Quads:\n{written}"
-            ));
+    // The output must be a valid dataset: it survives a strict N-Quads round trip (generalized
+    // RDF, with blank node predicates, is by definition not one).
+    if !options.produce_generalized_rdf {
+        let written = serialize_nquads(&quads);
+        match parse_nquads(&written) {
+            Ok(reparsed) if reparsed == quads => {}
+            Ok(_) => {
+                return Err(format!(
+                    "output does not round-trip through N-Quads:\n{written}"
+                ));
+            }
+            Err(error) => {
+                return Err(format!("output is not valid N-Quads ({error}):\n{written}"));
+            }
         }
-        Err(error) => return Err(format!("output is not valid N-Quads ({error}):\n{written}")),
     }
     let expect = case
         .expect

@@ -4,16 +4,17 @@
 //!
 //! Cases: every JSON document in `ob30/` and `ob30/1edtech-fixtures/` (the schema file itself
 //! aside), then mutations of each document both sides accept, derived from the schema: drop
-//! each `required` property present, give each typed property a value of the wrong type, add a
-//! property to each closed object, put an unknown term in each vocabulary, and make each
-//! Profile reference a bare string. Each case passes when Brevet accepts exactly when the
+//! each `required` property present, give each typed property a value of the wrong type and
+//! each date a malformed value, break each `type` list, enum and pattern, add a property to each
+//! closed object, put an unknown term in each vocabulary, and make each Profile reference a bare
+//! string. Each case passes when Brevet accepts exactly when the
 //! schema does. Also the documented fixture outcomes: `simple-err-type.json` and
 //! `simple-err-issuer.json` are refused with a message naming the field.
 //!
-//! Brevet differs from the schema on purpose in two ways (see `model::ob3_rules`), so the
-//! schema is given the document as Brevet reads it: a VC 1.1 credential has its v1 context,
-//! `issuanceDate` and `expirationDate` mapped to the VC 2.0 ones, and a single `proof` object
-//! is wrapped in a list.
+//! Brevet differs from the schema on purpose (see `model::ob3_rules`), so the schema is given
+//! the document as Brevet reads it: a VC 1.1 credential has its v1 context, `issuanceDate` and
+//! `expirationDate` mapped to the VC 2.0 ones, and a single `proof` object is wrapped in a
+//! list. (Brevet also accepts a list of `credentialStatus` entries; no case here has one.)
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +28,11 @@ const SUITE: &str = "ob30-schema";
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
-        .map(|entry| entry.unwrap().path())
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
+                .path()
+        })
         .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "json"))
         .collect();
     files.sort();
@@ -35,7 +40,8 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn read(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap();
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     parse_strict(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
@@ -143,6 +149,7 @@ enum Change {
 }
 
 struct Mutation {
+    kind: &'static str,
     name: String,
     path: Vec<Step>,
     change: Change,
@@ -187,6 +194,15 @@ impl<'s> Mutator<'s> {
 
     fn walk(&mut self, schema: &'s Value, value: &Value, path: &mut Vec<Step>) {
         let schema = self.resolve(schema);
+        self.wrong_value(schema, value, path);
+        for branch in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            self.wrong_value(self.resolve(branch), value, path);
+        }
         // `oneOf` string-or-object (ProfileRef): follow the object branch for objects.
         if let Some(branches) = schema.get("oneOf").and_then(Value::as_array) {
             if value.is_object() {
@@ -196,6 +212,7 @@ impl<'s> Mutator<'s> {
                     .find(|branch| branch.get("properties").is_some());
                 if let Some(branch) = object_branch {
                     self.mutations.push(Mutation {
+                        kind: "Profile reference as a bare string",
                         name: format!("{} as a bare string", show(path)),
                         path: path.clone(),
                         change: Change::Replace(
@@ -211,6 +228,7 @@ impl<'s> Mutator<'s> {
                 && branches.iter().any(|branch| branch.get("enum").is_some())
             {
                 self.mutations.push(Mutation {
+                    kind: "term outside a vocabulary",
                     name: format!("{} not in the vocabulary", show(path)),
                     path: path.clone(),
                     change: Change::Replace(json!("NotATermOfTheVocabulary")),
@@ -258,6 +276,7 @@ impl<'s> Mutator<'s> {
                 && object.contains_key(key)
             {
                 self.mutations.push(Mutation {
+                    kind: "required property dropped",
                     name: format!("{} without required {key}", show(path)),
                     path: path.clone(),
                     change: Change::Remove(key.to_owned()),
@@ -266,6 +285,7 @@ impl<'s> Mutator<'s> {
         }
         if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
             self.mutations.push(Mutation {
+                kind: "extra property in a closed object",
                 name: format!("{} with an extra property", show(path)),
                 path: path.clone(),
                 change: Change::Insert("unexpectedProperty".into(), json!("x")),
@@ -280,9 +300,74 @@ impl<'s> Mutator<'s> {
             };
             path.push(Step::Key(key.clone()));
             self.wrong_type(property_schema, value, path);
+            self.wrong_format(property_schema, path);
             self.walk(property_schema, value, path);
             path.pop();
         }
+    }
+
+    /// Values of the right JSON type the schema still refuses: a `type` list without its
+    /// class or written as a bare string, a string outside an `enum`, a string not matching a
+    /// `pattern`.
+    fn wrong_value(&mut self, schema: &'s Value, value: &Value, path: &[Step]) {
+        let mut replace = |kind: &'static str, name: String, replacement: Value| {
+            if value != &replacement {
+                self.mutations.push(Mutation {
+                    kind,
+                    name: format!("{} {name}", show(path)),
+                    path: path.to_vec(),
+                    change: Change::Replace(replacement),
+                });
+            }
+        };
+        let contained = schema
+            .get("contains")
+            .and_then(|contains| contains.get("enum"));
+        if let Some(Value::Array(classes)) = contained
+            && let Some(first) = classes.first()
+        {
+            replace(
+                "type list as a bare string",
+                format!("as the bare string {first}"),
+                first.clone(),
+            );
+            replace(
+                "type list without its class",
+                format!("without {first}"),
+                json!(["SomeOtherType"]),
+            );
+        }
+        if schema.get("enum").is_some() && value.is_string() {
+            replace(
+                "string outside an enum",
+                "outside its enum".into(),
+                json!("NotInTheEnumeration"),
+            );
+        }
+        if schema.get("pattern").is_some() && value.is_string() {
+            replace(
+                "string not matching a pattern",
+                "not matching its pattern".into(),
+                json!("does not match"),
+            );
+        }
+    }
+
+    /// A string the schema's `format` refuses: a date-time without a timezone, an impossible
+    /// date.
+    fn wrong_format(&mut self, schema: &'s Value, path: &[Step]) {
+        let schema = self.resolve(schema);
+        let replacement = match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => json!("2026-01-01T00:00:00"),
+            Some("date") => json!("2026-02-30"),
+            _ => return,
+        };
+        self.mutations.push(Mutation {
+            kind: "date in a wrong format",
+            name: format!("{} in a wrong format", show(path)),
+            path: path.to_vec(),
+            change: Change::Replace(replacement),
+        });
     }
 
     /// A value of another JSON type than the schema's `type` asks for.
@@ -300,11 +385,80 @@ impl<'s> Mutator<'s> {
             return;
         }
         self.mutations.push(Mutation {
+            kind: "value of the wrong JSON type",
             name: format!("{} of the wrong type", show(path)),
             path: path.to_vec(),
             change: Change::Replace(replacement),
         });
     }
+}
+
+/// An OpenBadgeCredential built with `brevet_core::model`'s types, with every optional part.
+fn built_credential() -> Value {
+    use brevet_core::datetime::DateTimeStamp;
+    use brevet_core::model::{
+        Achievement, AchievementCredential, AchievementResult, AchievementSubject, AchievementType,
+        Alignment, CredentialSchema, CredentialStatus, Criteria, Evidence, IdentityObject, Image,
+        Profile, ResultDescription, random_salt,
+    };
+    let stamp =
+        |text: &str| DateTimeStamp::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"));
+    let mut issuer = Profile::new("https://example.edu/issuers/1", "Example University");
+    issuer.url = Some("https://example.edu".into());
+    issuer.email = Some("badges@example.edu".into());
+    issuer.description = Some("A university.".into());
+    issuer.image = Some(Image::new("https://example.edu/logo.png"));
+    let mut achievement = Achievement::new(
+        "https://example.edu/achievements/teamwork",
+        "Teamwork",
+        "Collaborates within a group.",
+        Criteria::narrative("Nominated by peers."),
+    );
+    achievement.achievement_type = Some(AchievementType::MicroCredential);
+    achievement.image = Some(Image::new("https://example.edu/teamwork.png"));
+    achievement.in_language = Some("en-US".into());
+    achievement.tag = vec!["collaboration".into()];
+    achievement.credits_available = Some(1.5);
+    let mut alignment = Alignment::new("Teamwork", "https://example.org/frameworks/teamwork");
+    alignment.target_type = Some("ceasn:Competency".into());
+    achievement.alignment.push(alignment);
+    achievement.result_description.push(ResultDescription::new(
+        "urn:uuid:rd-1",
+        "Grade",
+        "LetterGrade",
+    ));
+    let mut subject = AchievementSubject::with_identifiers(
+        vec![IdentityObject::hashed_email(
+            "student@example.edu",
+            &random_salt(),
+        )],
+        achievement,
+    );
+    subject
+        .result
+        .push(AchievementResult::value("urn:uuid:rd-1", "A"));
+    subject.activity_start_date = Some(stamp("2025-09-01T00:00:00Z"));
+    let mut credential = AchievementCredential::new(
+        "urn:uuid:2f0b4f2c-9a8a-4d36-9f54-0d6d1c0f3a11",
+        issuer,
+        subject,
+        stamp("2026-01-01T00:00:00Z"),
+    );
+    credential.description = Some("Awarded for teamwork.".into());
+    credential.valid_until = Some(stamp("2030-01-01T00:00:00+01:00"));
+    credential.awarded_date = Some(stamp("2026-01-01T00:00:00Z"));
+    credential.credential_status = Some(CredentialStatus::bitstring(
+        "https://example.edu/status/1",
+        "revocation",
+        94567,
+    ));
+    let mut evidence = Evidence::new();
+    evidence.narrative = Some("Project report".into());
+    credential.evidence.push(evidence);
+    credential
+        .credential_schema
+        .push(CredentialSchema::ob3_achievement_credential());
+    credential.to_value()
 }
 
 #[test]
@@ -384,8 +538,20 @@ fn ob30_schema_agreement() {
         }
     }
 
+    // A credential built with Brevet's typed model (every optional part used) is valid for both.
+    let built = built_credential();
+    match judge.agree(&built) {
+        Ok(true) => tally.pass(),
+        Ok(false) => tally.fail(format!(
+            "the typed model builds a credential both refuse: {}",
+            judge.schema_errors(&built).join("; ")
+        )),
+        Err(message) => tally.fail(format!("typed model output: {message}")),
+    }
+
     // Mutations of the documents both sides accept.
     let mut mutation_count = 0;
+    let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for (name, doc) in &valid {
         let is_v1 = doc.get("@context").and_then(|context| context.get(0))
             == Some(&json!(CREDENTIALS_V1_CONTEXT));
@@ -410,6 +576,7 @@ fn ob30_schema_agreement() {
                 continue;
             };
             mutation_count += 1;
+            *kinds.entry(mutation.kind).or_default() += 1;
             match judge.agree(&mutated) {
                 Ok(_) => tally.pass(),
                 Err(message) => tally.fail(format!("{name}, {}: {message}", mutation.name)),
@@ -420,6 +587,9 @@ fn ob30_schema_agreement() {
         "[{SUITE}] {} documents, {mutation_count} mutations",
         documents.len()
     );
+    for (kind, count) in &kinds {
+        println!("[{SUITE}]   {count} × {kind}");
+    }
     assert!(
         mutation_count > 100,
         "too few mutations derived: {mutation_count}"

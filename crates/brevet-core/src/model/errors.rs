@@ -114,12 +114,50 @@ impl Findings {
         self.errors.push(ModelError::malformed(path, message));
     }
 
+    /// Records a malformed value at a lazily built path.
+    pub(crate) fn malformed_at(&mut self, path: &JsonPath<'_>, message: impl Into<String>) {
+        self.errors
+            .push(ModelError::malformed(path.to_string(), message));
+    }
+
     pub(crate) fn push(&mut self, path: &str, code: ErrorCode, message: impl Into<String>) {
         self.errors.push(ModelError {
             path: path.to_owned(),
             code,
             message: message.into(),
         });
+    }
+}
+
+/// A JSON path built on the stack while walking a document, written out only when an error
+/// needs it: `$`, `$.issuer`, `$.proof[0]`, `$["@context"]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum JsonPath<'a> {
+    Root,
+    Key(&'a JsonPath<'a>, &'a str),
+    Index(&'a JsonPath<'a>, usize),
+}
+
+impl<'a> JsonPath<'a> {
+    pub(crate) fn key(&'a self, key: &'a str) -> JsonPath<'a> {
+        JsonPath::Key(self, key)
+    }
+
+    pub(crate) fn index(&'a self, index: usize) -> JsonPath<'a> {
+        JsonPath::Index(self, index)
+    }
+}
+
+impl std::fmt::Display for JsonPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonPath::Root => f.write_str("$"),
+            JsonPath::Key(parent, key) => {
+                write!(f, "{parent}")?;
+                crate::json::write_path_key(f, key)
+            }
+            JsonPath::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
     }
 }
 
@@ -153,5 +191,11 @@ mod tests {
         assert!(errors.mentions("$.issuer"));
         assert!(errors.mentions("$"));
         assert!(!errors.mentions("$.iss"));
+        let root = JsonPath::Root;
+        let context = root.key("@context");
+        assert_eq!(
+            context.index(1).key("term").to_string(),
+            "$[\"@context\"][1].term"
+        );
     }
 }

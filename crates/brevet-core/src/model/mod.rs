@@ -8,15 +8,22 @@
 //! (terms no context defines, redefined protected terms) are left to the JSON-LD processor in
 //! safe mode.
 
+mod achievement_type;
 mod errors;
+mod identity;
 pub mod iri;
 pub mod ob3;
 mod ob3_rules;
+pub mod sample;
 mod vc_rules;
 
+pub use achievement_type::*;
 pub use errors::{ErrorCode, ModelError, ModelErrors};
+pub use identity::*;
 pub use iri::is_absolute_url;
 pub use ob3::*;
+pub use sample::sample_badge;
+
 use serde_json::Value;
 
 use crate::datetime::DateTimeStamp;

@@ -70,10 +70,13 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
     if is_open_badge || has_achievement_subject {
         let version = version.unwrap_or(VcVersion::V2);
         ob3_rules::check(doc, version, &mut findings);
+        if purpose == Purpose::Issue {
+            check_recipient_for_issuance(credential, &mut findings);
+        }
         if purpose == Purpose::Issue && credential.get("issuer").is_some_and(Value::is_string) {
             findings.malformed(
                 "$.issuer",
-                "an Open Badges issuer must be a Profile object with id, type [\"Profile\"] and name, not a bare string",
+                "an Open Badges issuer must be a Profile object (id, type [\"Profile\"], name), not a bare string",
             );
         }
     }
@@ -102,15 +105,37 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
     })
 }
 
+/// Brevet issues an Open Badge to a named recipient: the subject has an `id` or at least one
+/// `identifier` (an IdentityObject, e.g. a hashed email).
+fn check_recipient_for_issuance(credential: &Map<String, Value>, findings: &mut Findings) {
+    let Some(Value::Object(subject)) = credential.get("credentialSubject") else {
+        return;
+    };
+    let has_identifier = subject
+        .get("identifier")
+        .and_then(Value::as_array)
+        .is_some_and(|identifiers| !identifiers.is_empty());
+    if !subject.contains_key("id") && !has_identifier {
+        findings.malformed(
+            "$.credentialSubject",
+            "an Open Badge names its recipient: give the subject an id or an identifier (IdentityObject)",
+        );
+    }
+}
+
 /// Whether some credential subject declares the OB 3.0 class `AchievementSubject`: such a
 /// credential is an Open Badge whatever its `type` says, and is checked as one.
 fn has_achievement_subject(credential: &Map<String, Value>) -> bool {
-    let subjects = as_list(credential.get("credentialSubject"));
-    subjects.iter().any(|subject| match subject.get("type") {
+    let is_achievement_subject = |subject: &Value| match subject.get("type") {
         Some(Value::String(kind)) => kind == "AchievementSubject",
         Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "AchievementSubject"),
         _ => false,
-    })
+    };
+    match credential.get("credentialSubject") {
+        Some(Value::Array(subjects)) => subjects.iter().any(is_achievement_subject),
+        Some(subject) => is_achievement_subject(subject),
+        None => false,
+    }
 }
 
 fn as_list(value: Option<&Value>) -> Vec<Value> {

@@ -1,10 +1,13 @@
 //! The `context` check: every `@context` entry must be the URL of a context Brevet serves (the
-//! pinned ones, plus any document the caller's loader adds). Inline context objects, contexts
-//! nested inside the credential and unknown URLs fail, before any JSON-LD processing: nothing is
-//! ever fetched, so a context swap (DI-05) or an SSRF attempt through `@context` (DI-07) fails here.
+//! pinned ones, plus any document the caller's loader adds). Inline context objects and unknown
+//! URLs fail, before any JSON-LD processing: nothing is ever fetched, so a context swap (DI-05)
+//! or an SSRF attempt through `@context` (DI-07) fails here. A nested `@context` (an embedded
+//! endorsement credential, a JCS proof) may only name pinned contexts too.
 //!
-//! Only proofs may carry their own `@context` (eddsa-jcs-2022 copies the document's); the same
-//! rule applies to it.
+//! One exception, [`ContextPolicy::AllowInline`]: when every proof is `eddsa-jcs-2022`, top-level
+//! inline context objects are accepted. JCS signs the JSON text, contexts included, so an inline
+//! context cannot be rewritten after signing; RDFC signs only the RDF, so under RDFC an inline
+//! context could be changed to make the same RDF read differently (DI-05), and is refused.
 
 use serde_json::Value;
 
@@ -31,15 +34,36 @@ pub enum ContextRuleError {
     WrongBase { found: String },
     #[error("unknown context {url}: only pinned contexts are accepted and none is ever fetched")]
     Unknown { url: String },
-    #[error("a nested @context at {path}: only the top level (and proofs) may carry one")]
+    #[error(
+        "a nested @context at {path} is not a pinned context URL (nested contexts may only name pinned contexts, as embedded credentials do)"
+    )]
     Nested { path: String },
+}
+
+/// Whether inline context objects are acceptable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContextPolicy {
+    /// Only pinned context URLs (any document secured with eddsa-rdfc-2022).
+    PinnedOnly,
+    /// Pinned context URLs and top-level inline context objects (documents whose every proof is
+    /// eddsa-jcs-2022, which signs the contexts themselves).
+    AllowInline,
 }
 
 /// The context URLs of a document, checked: present, all strings, the VC base context first,
 /// every one known to `ld`, and no `@context` anywhere else except inside proofs.
 pub fn check_contexts(document: &Value, ld: &LinkedData) -> Result<Vec<String>, ContextRuleError> {
+    check_contexts_with(document, ld, ContextPolicy::PinnedOnly)
+}
+
+/// [`check_contexts`] under a policy; the URLs returned leave out inline objects.
+pub fn check_contexts_with(
+    document: &Value,
+    ld: &LinkedData,
+    policy: ContextPolicy,
+) -> Result<Vec<String>, ContextRuleError> {
     let context = document.get("@context").ok_or(ContextRuleError::Missing)?;
-    let urls = context_urls(context)?;
+    let urls = context_urls(context, policy)?;
     let first = urls.first().ok_or(ContextRuleError::Empty)?;
     if first != CREDENTIALS_V2 && first != CREDENTIALS_V1 {
         return Err(ContextRuleError::WrongBase {
@@ -53,28 +77,29 @@ pub fn check_contexts(document: &Value, ld: &LinkedData) -> Result<Vec<String>, 
         for (key, value) in object {
             match key.as_str() {
                 "@context" => {}
-                "proof" => check_proofs(value, ld)?,
-                _ => reject_nested(value, key)?,
+                "proof" => check_proofs(value, ld, policy)?,
+                _ => check_nested(value, key, ld)?,
             }
         }
     }
     Ok(urls)
 }
 
-fn context_urls(context: &Value) -> Result<Vec<String>, ContextRuleError> {
+fn context_urls(context: &Value, policy: ContextPolicy) -> Result<Vec<String>, ContextRuleError> {
     let entries: Vec<&Value> = match context {
         Value::Array(entries) => entries.iter().collect(),
         single => vec![single],
     };
-    entries
-        .into_iter()
-        .enumerate()
-        .map(|(index, entry)| match entry {
-            Value::String(url) => Ok(url.clone()),
-            Value::Object(_) => Err(ContextRuleError::Inline { index }),
-            _ => Err(ContextRuleError::NotAString { index }),
-        })
-        .collect()
+    let mut urls = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.into_iter().enumerate() {
+        match entry {
+            Value::String(url) => urls.push(url.clone()),
+            Value::Object(_) if index > 0 && policy == ContextPolicy::AllowInline => {}
+            Value::Object(_) => return Err(ContextRuleError::Inline { index }),
+            _ => return Err(ContextRuleError::NotAString { index }),
+        }
+    }
+    Ok(urls)
 }
 
 fn ensure_known(url: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {
@@ -91,10 +116,19 @@ fn ensure_known(url: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {
 /// context). Asks the processor to load the context alone; the pinned loader never fetches, and
 /// the processed context is cached, so this costs a lookup after the first time.
 fn loader_serves(url: &str, ld: &LinkedData) -> bool {
-    ld.expand(&serde_json::json!({ "@context": [url] })).is_ok()
+    let probe = serde_json::json!({
+        "@context": [url],
+        "@id": "urn:brevet:context-probe",
+        "@type": "urn:brevet:ContextProbe"
+    });
+    ld.expand(&probe).is_ok()
 }
 
-fn check_proofs(proofs: &Value, ld: &LinkedData) -> Result<(), ContextRuleError> {
+fn check_proofs(
+    proofs: &Value,
+    ld: &LinkedData,
+    policy: ContextPolicy,
+) -> Result<(), ContextRuleError> {
     let list: Vec<&Value> = match proofs {
         Value::Array(list) => list.iter().collect(),
         single => vec![single],
@@ -105,32 +139,43 @@ fn check_proofs(proofs: &Value, ld: &LinkedData) -> Result<(), ContextRuleError>
         };
         for (key, value) in object {
             if key == "@context" {
-                for url in context_urls(value)? {
+                for url in context_urls(value, policy)? {
                     ensure_known(&url, ld)?;
                 }
             } else {
-                reject_nested(value, &format!("proof[{position}].{key}"))?;
+                check_nested(value, &format!("proof[{position}].{key}"), ld)?;
             }
         }
     }
     Ok(())
 }
 
-fn reject_nested(value: &Value, path: &str) -> Result<(), ContextRuleError> {
+/// Nested `@context` values (an embedded credential, such as an Open Badges endorsement, carries
+/// its own) must name pinned contexts only: no inline objects, so nothing can change meaning
+/// below the top level.
+fn check_nested(value: &Value, path: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {
     match value {
         Value::Object(object) => {
             for (key, inner) in object {
                 let inner_path = format!("{path}.{key}");
                 if key == "@context" {
-                    return Err(ContextRuleError::Nested { path: inner_path });
+                    let urls = context_urls(inner, ContextPolicy::PinnedOnly).map_err(|_| {
+                        ContextRuleError::Nested {
+                            path: inner_path.clone(),
+                        }
+                    })?;
+                    for url in &urls {
+                        ensure_known(url, ld)?;
+                    }
+                    continue;
                 }
-                reject_nested(inner, &inner_path)?;
+                check_nested(inner, &inner_path, ld)?;
             }
             Ok(())
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                reject_nested(item, &format!("{path}[{index}]"))?;
+                check_nested(item, &format!("{path}[{index}]"), ld)?;
             }
             Ok(())
         }

@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 
 use crate::linked_data::LinkedData;
 
-pub use context::{ContextRuleError, check_contexts};
+pub use context::{ContextPolicy, ContextRuleError, check_contexts, check_contexts_with};
 pub use format::{InputFormat, detect_format};
 pub use report::{CheckName, CheckResult, Outcome, Verdict, VerificationReport};
 pub use sources::{DidSource, NoSources, SourceError, StaticSources, StatusListSource};

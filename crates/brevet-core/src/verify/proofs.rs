@@ -97,7 +97,8 @@ fn data_loss_without_rdfc(
     if all_rdfc {
         return None;
     }
-    let error = ProofError::from(env.ld.expand(document).err()?);
+    let unsecured = crate::issue::without_proof(document);
+    let error = ProofError::from(env.ld.expand(&unsecured).err()?);
     let not_checked = "not checked: the credential does not survive JSON-LD processing";
     Some(ProofFindings {
         proof: CheckResult::failed(CheckName::Proof, format!("{}: {error}", error.code())),
@@ -129,6 +130,7 @@ fn check_one(
         .get("verificationMethod")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    let method = &did_key_method(method);
     let did = did_of_url(method);
     let key = resolve_key(did, method, issuer, env);
     let issuer_key = match &key {
@@ -148,6 +150,15 @@ fn check_one(
         label,
         proof: proof_result,
         issuer_key,
+    }
+}
+
+/// A did:key DID names exactly one key: a bare `did:key:z6Mk…` verification method means
+/// `did:key:z6Mk…#z6Mk…`. Anything else is taken as written.
+fn did_key_method(method: &str) -> String {
+    match method.strip_prefix("did:key:") {
+        Some(key) if !method.contains('#') && !key.is_empty() => format!("{method}#{key}"),
+        _ => method.to_owned(),
     }
 }
 

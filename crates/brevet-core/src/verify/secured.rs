@@ -8,16 +8,17 @@
 use serde_json::Value;
 
 use super::VerifyEnv;
-use super::context::check_contexts;
+use super::context::{ContextPolicy, check_contexts_with};
 use super::proofs::check_proofs;
 use super::report::{CheckName, CheckResult, Outcome, VerificationReport};
 use super::status::check_credential_status;
 use super::validity::check_validity;
 use crate::model::{CredentialInfo, VcVersion, check_credential};
+use crate::proof::Cryptosuite;
 
 /// Runs every check on a JSON-LD credential with embedded proofs.
 pub(super) fn verify_data_integrity(document: &Value, env: &VerifyEnv<'_>) -> VerificationReport {
-    let context = match check_contexts(document, env.ld) {
+    let context = match check_contexts_with(document, env.ld, context_policy(document)) {
         Ok(urls) => CheckResult::passed(
             CheckName::Context,
             format!("{} pinned context(s): {}", urls.len(), urls.join(", ")),
@@ -73,4 +74,21 @@ fn describe_credential(info: &CredentialInfo) -> String {
         info.types.join(", "),
         info.issuer_id
     )
+}
+
+/// Inline contexts are acceptable only when every proof is eddsa-jcs-2022 (see
+/// [`ContextPolicy::AllowInline`]).
+pub(super) fn context_policy(document: &Value) -> ContextPolicy {
+    let proofs = crate::proof::list_proofs(document);
+    let all_jcs = !proofs.is_empty()
+        && proofs.iter().all(|proof| {
+            proof.get("type").and_then(Value::as_str) == Some(crate::proof::DATA_INTEGRITY_PROOF)
+                && proof.get("cryptosuite").and_then(Value::as_str)
+                    == Some(Cryptosuite::EddsaJcs2022.name())
+        });
+    if all_jcs {
+        ContextPolicy::AllowInline
+    } else {
+        ContextPolicy::PinnedOnly
+    }
 }

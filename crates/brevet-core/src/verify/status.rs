@@ -10,9 +10,10 @@
 use serde_json::Value;
 
 use super::VerifyEnv;
-use super::context::check_contexts;
+use super::context::check_contexts_with;
 use super::proofs::{check_proofs, issuer_id};
 use super::report::{CheckName, CheckResult, Outcome};
+use super::secured::context_policy;
 use super::sources::SourceError;
 use super::validity::check_validity;
 use crate::statuslist::{StatusEntry, check_status};
@@ -138,7 +139,7 @@ fn verify_list_credential(
             format!("{VERIFICATION_ERROR}: the status list {url} {reason}"),
         ))
     };
-    if let Err(error) = check_contexts(list, env.ld) {
+    if let Err(error) = check_contexts_with(list, env.ld, context_policy(list)) {
         return refuse(format!("is refused: {error}"));
     }
     let list_issuer = issuer_id(list);

@@ -73,7 +73,7 @@ impl<'q> Dataset<'q> {
             return Err(CanonError::TooLarge("too many quads"));
         }
         let mut dataset = Dataset {
-            labels: Vec::new(),
+            labels: Vec::with_capacity(16),
             lookup: HashMap::new(),
             predicates: Vec::with_capacity(quads.len()),
             text: String::with_capacity(quads.len() * 112),
@@ -95,7 +95,7 @@ impl<'q> Dataset<'q> {
         self.labels.len()
     }
 
-    /// Length of all templates together (the output without blank node labels).
+    /// Length of all templates together (about the output's length).
     pub(super) fn text_len(&self) -> usize {
         self.text.len()
     }
@@ -121,6 +121,13 @@ impl<'q> Dataset<'q> {
     pub(super) fn slots(&self, quad: u32) -> &[Slot] {
         let template = &self.templates[quad as usize];
         &template.slots[..usize::from(template.slot_count)]
+    }
+
+    /// The finished line of a quad without blank nodes.
+    pub(super) fn ground_line(&self, quad: u32) -> Option<&str> {
+        let template = &self.templates[quad as usize];
+        (template.slot_count == 0)
+            .then(|| &self.text[template.start as usize..template.end as usize])
     }
 
     /// Appends the line of `quad`, asking `label` to write each blank node's label after its `_:`.
@@ -154,7 +161,7 @@ impl<'q> Dataset<'q> {
             Term::Literal(_) => {
                 return Err(CanonError::InvalidQuad("a literal cannot be a subject"));
             }
-            term => self.add_term(term, Position::Subject, start, &mut template),
+            term => self.add_term(term, Position::Subject, start, &mut template)?,
         }
         self.text.push(' ');
         match &quad.predicate {
@@ -172,7 +179,7 @@ impl<'q> Dataset<'q> {
             }
         }
         self.text.push(' ');
-        self.add_term(&quad.object, Position::Object, start, &mut template);
+        self.add_term(&quad.object, Position::Object, start, &mut template)?;
         match &quad.graph {
             None => {}
             Some(Term::Literal(_)) => {
@@ -180,7 +187,7 @@ impl<'q> Dataset<'q> {
             }
             Some(graph) => {
                 self.text.push(' ');
-                self.add_term(graph, Position::Graph, start, &mut template);
+                self.add_term(graph, Position::Graph, start, &mut template)?;
             }
         }
         self.text.push_str(" .\n");
@@ -195,10 +202,15 @@ impl<'q> Dataset<'q> {
         position: Position,
         start: usize,
         template: &mut Template,
-    ) {
+    ) -> Result<(), CanonError> {
         match term {
             Term::Iri(iri) => push_iri(&mut self.text, iri),
-            Term::Literal(literal) => push_literal(&mut self.text, literal),
+            Term::Literal(literal) => {
+                if literal.language.as_deref() == Some("") {
+                    return Err(CanonError::InvalidQuad("a language tag cannot be empty"));
+                }
+                push_literal(&mut self.text, literal);
+            }
             Term::Blank(label) => {
                 self.text.push_str("_:");
                 let bnode = self.intern(label);
@@ -210,6 +222,7 @@ impl<'q> Dataset<'q> {
                 template.slot_count += 1;
             }
         }
+        Ok(())
     }
 
     fn intern(&mut self, label: &'q str) -> u32 {

@@ -1,6 +1,7 @@
 //! Identifier issuers, Hash Related Blank Node (RDFC-1.0 §4.7) and Hash N-Degree Quads (§4.8),
 //! with every call and permutation charged against the work limit.
 
+use std::collections::HashMap;
 use std::mem;
 
 use super::dataset::Position;
@@ -13,36 +14,80 @@ pub(super) const MAX_RECURSION_DEPTH: usize = 512;
 
 const NOT_ISSUED: u32 = u32::MAX;
 
+/// Up to this many identifiers, a temporary issuer finds them by a linear scan.
+const SPARSE_LINEAR_MAX: usize = 32;
+
 /// An identifier issuer: issues `prefix0`, `prefix1`, ... to blank nodes in order.
+///
+/// The canonical issuer looks identifiers up in a dense table. Temporary issuers are copied for
+/// every permutation, so their size follows what they issued, not the size of the dataset.
 #[derive(Clone, Debug)]
 pub(super) struct Issuer {
-    /// Issued number of each blank node, or `NOT_ISSUED`.
-    ids: Vec<u32>,
+    /// Dense issuers: issued number of each blank node, or `NOT_ISSUED`.
+    dense: Option<Vec<u32>>,
+    /// Sparse issuers beyond `SPARSE_LINEAR_MAX` identifiers: blank node to issued number.
+    index: HashMap<u32, u32>,
     /// Blank nodes in order of issue.
     order: Vec<u32>,
 }
 
 impl Issuer {
-    pub(super) fn new(bnode_count: usize) -> Self {
+    /// An issuer with a dense lookup table for `bnode_count` blank nodes.
+    pub(super) fn dense(bnode_count: usize) -> Self {
         Issuer {
-            ids: vec![NOT_ISSUED; bnode_count],
+            dense: Some(vec![NOT_ISSUED; bnode_count]),
+            index: HashMap::new(),
+            order: Vec::new(),
+        }
+    }
+
+    /// An issuer whose size follows the number of identifiers it issued.
+    pub(super) fn sparse() -> Self {
+        Issuer {
+            dense: None,
+            index: HashMap::new(),
             order: Vec::new(),
         }
     }
 
     pub(super) fn get(&self, bnode: u32) -> Option<u32> {
-        let id = self.ids[bnode as usize];
-        (id != NOT_ISSUED).then_some(id)
+        match &self.dense {
+            Some(ids) => {
+                let id = ids[bnode as usize];
+                (id != NOT_ISSUED).then_some(id)
+            }
+            None if self.order.len() <= SPARSE_LINEAR_MAX => self
+                .order
+                .iter()
+                .position(|&issued| issued == bnode)
+                .map(|position| position as u32),
+            None => self.index.get(&bnode).copied(),
+        }
     }
 
     /// Returns the identifier number of `bnode`, issuing the next one if it has none.
     pub(super) fn issue(&mut self, bnode: u32) -> u32 {
-        let slot = &mut self.ids[bnode as usize];
-        if *slot == NOT_ISSUED {
-            *slot = self.order.len() as u32;
-            self.order.push(bnode);
+        if let Some(id) = self.get(bnode) {
+            return id;
         }
-        *slot
+        let id = self.order.len() as u32;
+        self.order.push(bnode);
+        match &mut self.dense {
+            Some(ids) => ids[bnode as usize] = id,
+            None if self.order.len() <= SPARSE_LINEAR_MAX => {}
+            None if self.index.is_empty() => {
+                let entries = self
+                    .order
+                    .iter()
+                    .enumerate()
+                    .map(|(position, &issued)| (issued, position as u32));
+                self.index.extend(entries);
+            }
+            None => {
+                self.index.insert(bnode, id);
+            }
+        }
+        id
     }
 
     /// Blank nodes in the order their identifiers were issued.
@@ -125,13 +170,13 @@ impl Labeler<'_, '_> {
                 }
             }
         }
-        related.sort_by(|a, b| a.0.cmp(&b.0));
+        related.sort_by_key(|entry| entry.0);
 
         let mut data_to_hash = Hasher::new(self.hash);
         let mut chosen_path = String::new();
         let mut path = String::new();
-        let mut chosen_issuer = Issuer::new(0);
-        let mut issuer_copy = Issuer::new(0);
+        let mut chosen_issuer = Issuer::sparse();
+        let mut issuer_copy = Issuer::sparse();
         let mut recursion_list: Vec<u32> = Vec::new();
         let mut group_nodes: Vec<u32> = Vec::new();
         for group in related.chunk_by(|a, b| a.0 == b.0) {
@@ -301,6 +346,21 @@ mod tests {
     fn permuter_of_one_or_none() {
         assert_eq!(all_permutations(&[1]), vec![vec![1]]);
         assert_eq!(all_permutations(&[]), vec![Vec::<u32>::new()]);
+    }
+
+    #[test]
+    fn sparse_and_dense_issuers_agree() {
+        let mut dense = Issuer::dense(200);
+        let mut sparse = Issuer::sparse();
+        for bnode in (0..200).rev().step_by(3).chain(0..200) {
+            assert_eq!(dense.issue(bnode), sparse.issue(bnode));
+        }
+        for bnode in 0..200 {
+            assert_eq!(dense.get(bnode), sparse.get(bnode));
+        }
+        assert_eq!(dense.issued_order(), sparse.issued_order());
+        let copy = sparse.clone();
+        assert_eq!(copy.get(7), sparse.get(7));
     }
 
     #[test]

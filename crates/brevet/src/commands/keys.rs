@@ -16,7 +16,11 @@ pub(crate) fn generate(out: Option<&Path>) -> Result<ExitCode, Failure> {
         None => println!("{json}"),
         Some(path) => {
             write_secret_file(path, &json).or_exit(Status::Unreadable)?;
-            eprintln!("wrote {} (issuer DID {})", path.display(), key_file.controller);
+            eprintln!(
+                "wrote {} (issuer DID {})",
+                path.display(),
+                key_file.controller
+            );
         }
     }
     Ok(Status::Success.into())
@@ -37,6 +41,10 @@ pub(crate) fn write_secret_file(path: &Path, contents: &str) -> anyhow::Result<(
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
-    file.write_all(contents.as_bytes()).and_then(|()| file.write_all(b"\n")).with_context(|| format!("writing {}", path.display()))
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
+    file.write_all(contents.as_bytes())
+        .and_then(|()| file.write_all(b"\n"))
+        .with_context(|| format!("writing {}", path.display()))
 }

@@ -5,11 +5,12 @@ mod bench;
 mod demo;
 mod keys;
 mod sign;
+mod status_list;
 mod verify;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, KeysCommand};
+use crate::cli::{Cli, Command, KeysCommand, StatusListCommand};
 
 /// Exit statuses shared by every command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +62,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Keys(KeysCommand::Generate { out }) => keys::generate(out.as_deref()),
         Command::Sign(args) => sign::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::StatusList(StatusListCommand::Create(args)) => status_list::create(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Demo(args) => demo::run(&args),
     }

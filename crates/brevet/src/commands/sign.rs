@@ -10,7 +10,6 @@ use brevet_core::issue::sign_credential_with_method;
 use brevet_core::linked_data::LinkedData;
 use brevet_core::multikey::KeyFile;
 use brevet_core::proof::Cryptosuite;
-use time::OffsetDateTime;
 
 use super::{Failure, Status, WithStatus};
 use crate::cli::{SignArgs, SuiteArg};
@@ -18,8 +17,9 @@ use crate::input::{read_json, read_text};
 
 pub(crate) fn run(args: &SignArgs) -> Result<ExitCode, Failure> {
     let key_file = read_key_file(&args.key).or_exit(Status::Unreadable)?;
-    let unsigned = read_json(args.input.as_deref(), "the credential").or_exit(Status::Unreadable)?;
-    let created = format_now_like(OffsetDateTime::now_utc());
+    let unsigned =
+        read_json(args.input.as_deref(), "the credential").or_exit(Status::Unreadable)?;
+    let created = format_now_like(crate::clock::now());
     let signed = sign_credential_with_method(
         &unsigned,
         key_file.key_pair(),
@@ -30,7 +30,9 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitCode, Failure> {
     )
     .context("refused to sign")
     .or_exit(Status::Invalid)?;
-    let text = serde_json::to_string_pretty(&signed).context("writing the signed credential").or_exit(Status::Unreadable)?;
+    let text = serde_json::to_string_pretty(&signed)
+        .context("writing the signed credential")
+        .or_exit(Status::Unreadable)?;
     println!("{text}");
     Ok(Status::Success.into())
 }

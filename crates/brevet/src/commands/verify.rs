@@ -11,7 +11,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{Failure, Status, WithStatus};
 use crate::cli::VerifyArgs;
-use crate::input::read_json;
+use crate::input::{parse_json, read_text};
 use crate::report::render;
 use crate::sources::CliSources;
 
@@ -20,12 +20,11 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
         Some(text) => OffsetDateTime::parse(text, &Rfc3339)
             .with_context(|| format!("--at {text:?} is not an RFC 3339 date-time with a timezone"))
             .or_exit(Status::Unreadable)?,
-        None => OffsetDateTime::now_utc(),
+        None => crate::clock::now(),
     };
     let sources = CliSources::new(&args.did_docs, &args.status_lists, args.offline)
         .or_exit(Status::Unreadable)?;
-    let credential =
-        read_json(args.input.as_deref(), "the credential").or_exit(Status::Unreadable)?;
+    let credential = read_credential(args.input.as_deref()).or_exit(Status::Unreadable)?;
     let env = VerifyEnv {
         now,
         ld: LinkedData::shared(),
@@ -52,4 +51,19 @@ pub(crate) fn exit_status(report: &VerificationReport) -> Status {
         Verdict::Invalid => Status::Invalid,
         Verdict::Indeterminate => Status::Unreadable,
     }
+}
+
+/// Reads the credential: JSON, or a compact JWS (a VC-JWT), which is handed to the verifier as
+/// a string so that the report says what it is.
+fn read_credential(path: Option<&std::path::Path>) -> anyhow::Result<serde_json::Value> {
+    let text = read_text(path)?;
+    let trimmed = text.trim();
+    let is_compact_jws = trimmed.split('.').count() == 3
+        && trimmed
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'_'));
+    if is_compact_jws {
+        return Ok(serde_json::Value::from(trimmed));
+    }
+    parse_json(&text, "the credential")
 }
