@@ -471,3 +471,37 @@ fn malleated_signatures_are_rejected_strictly() {
         "S + L",
     );
 }
+
+#[test]
+fn terms_added_after_signing_are_data_loss_on_verify_di_03() {
+    let (secured, key) = signed(Cryptosuite::EddsaRdfc2022);
+    let mut tampered = secured.clone();
+    tampered["gradeOverride"] = json!("A+");
+    expect_code(
+        verify_first(&tampered, &key),
+        &["DATA_LOSS_DETECTION_ERROR"],
+        "top-level term",
+    );
+    let mut tampered = secured.clone();
+    tampered["credentialSubject"]["extraNote"] = json!("hidden");
+    expect_code(
+        verify_first(&tampered, &key),
+        &["DATA_LOSS_DETECTION_ERROR"],
+        "nested term",
+    );
+}
+
+#[test]
+fn unknown_contexts_fail_the_transformation_di_05() {
+    let (secured, key) = signed(Cryptosuite::EddsaRdfc2022);
+    let mut swapped = secured.clone();
+    swapped["@context"] = json!([
+        "https://www.w3.org/ns/credentials/v2",
+        "https://evil.example/ob.json"
+    ]);
+    expect_code(
+        verify_first(&swapped, &key),
+        &["PROOF_TRANSFORMATION_ERROR"],
+        "unknown context",
+    );
+}
