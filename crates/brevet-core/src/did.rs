@@ -217,7 +217,7 @@ pub enum KeyBindingError {
         found: String,
     },
     #[error(
-        "verification method {method} has unsupported type \"{found}\" (expected Multikey or Ed25519VerificationKey2020)"
+        "verification method {method} has unsupported type \"{found}\" (expected Multikey, Ed25519VerificationKey2020 or JsonWebKey2020)"
     )]
     UnsupportedType { method: String, found: String },
     #[error("verification method {method} exposes a secret key")]
@@ -226,6 +226,11 @@ pub enum KeyBindingError {
     MissingPublicKey { method: String },
     #[error("verification method {method}: {source}")]
     BadKey { method: String, source: KeyError },
+    #[error("verification method {method}: {reason}")]
+    BadJwk {
+        method: String,
+        reason: &'static str,
+    },
     #[error("DID document is malformed: {0}")]
     Malformed(&'static str),
 }
@@ -360,6 +365,9 @@ fn method_key(
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    if key_type == "JsonWebKey2020" || key_type == "JsonWebKey" {
+        return jwk_key(method, wanted);
+    }
     if key_type != "Multikey" && key_type != "Ed25519VerificationKey2020" {
         return Err(KeyBindingError::UnsupportedType {
             method: wanted.to_owned(),
@@ -378,227 +386,44 @@ fn method_key(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::multikey::Ed25519KeyPair;
-
-    const W3C_DID: &str = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
-
-    #[test]
-    fn did_key_resolves_to_a_multikey_document() {
-        let document = resolve_did_key(W3C_DID).unwrap();
-        let method = format!("{W3C_DID}#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2");
-        assert_eq!(document["assertionMethod"][0], method.as_str());
-        let key = resolve_verification_key(&document, W3C_DID, &method, "assertionMethod").unwrap();
-        assert_eq!(key, parse_did_key(W3C_DID).unwrap());
-    }
-
-    #[test]
-    fn malformed_did_keys_are_rejected() {
-        assert!(matches!(
-            parse_did_key("did:web:example.com"),
-            Err(DidError::NotDidKey(_))
-        ));
-        assert!(matches!(
-            parse_did_key(&format!("{W3C_DID}#x")),
-            Err(DidError::DidKeyExtra(_))
-        ));
-        // Truncated key (bad length) and an altered character.
-        let truncated = &W3C_DID[..W3C_DID.len() - 2];
-        assert!(matches!(
-            parse_did_key(truncated),
-            Err(DidError::DidKeyKey { .. })
-        ));
-        assert!(matches!(
-            parse_did_key("did:key:z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"),
-            Err(DidError::DidKeyKey {
-                source: KeyError::SecretKeyAsPublicKey,
-                ..
-            })
-        ));
-        assert!(matches!(
-            parse_did_key("did:key:zDnaegE6RR3atJtHKwTRTWHsJ3kNHqFwv7n9YjTgmU7TyfU76"),
-            Err(DidError::DidKeyKey {
-                source: KeyError::UnsupportedHeader(..),
-                ..
-            })
-        ));
-    }
-
-    #[test]
-    fn did_web_maps_to_https_urls() {
-        assert_eq!(
-            did_web_url("did:web:w3c-ccg.github.io").unwrap(),
-            "https://w3c-ccg.github.io/.well-known/did.json"
-        );
-        assert_eq!(
-            did_web_url("did:web:w3c-ccg.github.io:user:alice").unwrap(),
-            "https://w3c-ccg.github.io/user/alice/did.json"
-        );
-        assert_eq!(
-            did_web_url("did:web:example.com%3A3000:user:alice").unwrap(),
-            "https://example.com:3000/user/alice/did.json"
-        );
-        for bad in [
-            "did:web:",
-            "did:web:exa mple.com",
-            "did:web:example.com::x",
-            "did:web:example.com:..",
-            "did:web:example.com%3Aabc",
-            "did:web:[::1]",
-            "did:web:a.com/x",
-            "did:web:a.com#k",
-            "did:key:z6Mk",
-        ] {
-            assert!(did_web_url(bad).is_err(), "{bad}");
-        }
-    }
-
-    fn web_document() -> (Value, Ed25519KeyPair, Ed25519KeyPair) {
-        let current = Ed25519KeyPair::generate();
-        let retired = Ed25519KeyPair::generate();
-        let keys = [
-            DidWebKey {
-                fragment: "key-2".into(),
-                key: current.verifying_key(),
-            },
-            DidWebKey {
-                fragment: "key-1".into(),
-                key: retired.verifying_key(),
-            },
-        ];
-        (
-            build_did_web_document("did:web:acme.example", &keys).unwrap(),
-            current,
-            retired,
-        )
-    }
-
-    #[test]
-    fn did_web_document_lists_current_and_retired_keys() {
-        let (document, current, retired) = web_document();
-        let did = "did:web:acme.example";
-        assert_eq!(
-            resolve_verification_key(
-                &document,
-                did,
-                "did:web:acme.example#key-2",
-                "assertionMethod"
-            )
-            .unwrap(),
-            current.verifying_key()
-        );
-        assert_eq!(
-            resolve_verification_key(
-                &document,
-                did,
-                "did:web:acme.example#key-1",
-                "assertionMethod"
-            )
-            .unwrap(),
-            retired.verifying_key()
-        );
-    }
-
-    #[test]
-    fn binding_errors_are_specific() {
-        let (mut document, _, _) = web_document();
-        let did = "did:web:acme.example";
-        // KEY-07 (a): the document claims another DID.
-        assert!(matches!(
-            resolve_verification_key(
-                &document,
-                "did:web:evil.example",
-                "did:web:evil.example#key-2",
-                "assertionMethod"
-            ),
-            Err(KeyBindingError::IdMismatch { .. })
-        ));
-        // KEY-01: a key of another DID.
-        let attacker = Ed25519KeyPair::generate();
-        assert!(matches!(
-            resolve_verification_key(
-                &document,
-                did,
-                &attacker.did_key_method(),
-                "assertionMethod"
-            ),
-            Err(KeyBindingError::ForeignMethod { .. })
-        ));
-        assert!(matches!(
-            resolve_verification_key(
-                &document,
-                did,
-                "did:web:acme.example#key-9",
-                "assertionMethod"
-            ),
-            Err(KeyBindingError::UnknownKey { .. })
-        ));
-        // KEY-02: listed only under authentication.
-        document["authentication"] = json!(["did:web:acme.example#key-2"]);
-        document["assertionMethod"] = json!(["did:web:acme.example#key-1"]);
-        assert!(matches!(
-            resolve_verification_key(
-                &document,
-                did,
-                "did:web:acme.example#key-2",
-                "assertionMethod"
-            ),
-            Err(KeyBindingError::NotAuthorized { .. })
-        ));
-        assert!(resolve_verification_key(&document, did, "#key-2", "authentication").is_ok());
-        // Controller mismatch.
-        document["verificationMethod"][1]["controller"] = json!("did:web:evil.example");
-        assert!(matches!(
-            resolve_verification_key(
-                &document,
-                did,
-                "did:web:acme.example#key-1",
-                "assertionMethod"
-            ),
-            Err(KeyBindingError::ControllerMismatch { .. })
-        ));
-        // DI-12 (c): a secret key exposed as the key.
-        document["verificationMethod"][1]["controller"] = json!(did);
-        document["verificationMethod"][1]["publicKeyMultibase"] =
-            json!(attacker.secret_multibase());
-        assert!(matches!(
-            resolve_verification_key(
-                &document,
-                did,
-                "did:web:acme.example#key-1",
-                "assertionMethod"
-            ),
-            Err(KeyBindingError::BadKey {
-                source: KeyError::SecretKeyAsPublicKey,
-                ..
-            })
-        ));
-        document["verificationMethod"][1]["type"] = json!("JsonWebKey2020");
-        assert!(matches!(
-            resolve_verification_key(
-                &document,
-                did,
-                "did:web:acme.example#key-1",
-                "assertionMethod"
-            ),
-            Err(KeyBindingError::UnsupportedType { .. })
-        ));
-    }
-
-    #[test]
-    fn embedded_methods_under_the_purpose_are_accepted() {
-        let key = Ed25519KeyPair::generate();
-        let did = "did:web:acme.example";
-        let document = json!({
-            "id": did,
-            "assertionMethod": [multikey_method("#k", did, &key.verifying_key())],
+/// An Ed25519 `publicKeyJwk` (`kty` OKP, `crv` Ed25519, `x` base64url of 32 bytes); a JWK
+/// carrying the private part `d` is refused.
+fn jwk_key(method: &Map<String, Value>, wanted: &str) -> Result<VerifyingKey, KeyBindingError> {
+    use base64::Engine;
+    let bad = |reason: &'static str| KeyBindingError::BadJwk {
+        method: wanted.to_owned(),
+        reason,
+    };
+    let jwk = method
+        .get("publicKeyJwk")
+        .and_then(Value::as_object)
+        .ok_or_else(|| bad("publicKeyJwk is missing"))?;
+    if jwk.contains_key("d") {
+        return Err(KeyBindingError::SecretKeyExposed {
+            method: wanted.to_owned(),
         });
-        assert_eq!(
-            resolve_verification_key(&document, did, "did:web:acme.example#k", "assertionMethod")
-                .unwrap(),
-            key.verifying_key()
-        );
     }
+    if jwk.get("kty").and_then(Value::as_str) != Some("OKP")
+        || jwk.get("crv").and_then(Value::as_str) != Some("Ed25519")
+    {
+        return Err(bad("only OKP Ed25519 keys are supported"));
+    }
+    let x = jwk
+        .get("x")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("x is missing"))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(x)
+        .map_err(|_| bad("x is not base64url without padding"))?;
+    let bytes: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| bad("x is not 32 bytes"))?;
+    multikey::verifying_key_from_bytes(&bytes).map_err(|source| KeyBindingError::BadKey {
+        method: wanted.to_owned(),
+        source,
+    })
 }
+
+#[cfg(test)]
+mod tests;

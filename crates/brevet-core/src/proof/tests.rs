@@ -442,3 +442,66 @@ fn undefined_terms_are_data_loss_for_rdfc() {
     let error = sign(&document, &key, &options, LinkedData::shared()).unwrap_err();
     assert_eq!(error.code(), "DATA_LOSS_DETECTION_ERROR", "{error}");
 }
+
+/// The group order L of Ed25519, little-endian.
+const GROUP_ORDER: [u8; 32] = [
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+];
+
+#[test]
+fn malleated_signatures_are_rejected_strictly() {
+    // S + L verifies under a lax (cofactorless, non-canonical S) check but not under RFC 8032's
+    // strict rules: the signature must be rejected (SUF-CMA).
+    let (secured, key) = signed(Cryptosuite::EddsaJcs2022);
+    let mut signature =
+        decode_proof_value(secured["proof"]["proofValue"].as_str().unwrap()).unwrap();
+    let mut carry = 0u16;
+    for (byte, order) in signature[32..].iter_mut().zip(GROUP_ORDER) {
+        let sum = u16::from(*byte) + u16::from(order) + carry;
+        *byte = (sum & 0xff) as u8;
+        carry = sum >> 8;
+    }
+    assert_eq!(carry, 0);
+    let mut malleated = secured.clone();
+    malleated["proof"]["proofValue"] = json!(encode_proof_value(&signature));
+    expect_code(
+        verify_first(&malleated, &key),
+        &["PROOF_VERIFICATION_ERROR"],
+        "S + L",
+    );
+}
+
+#[test]
+fn terms_added_after_signing_are_data_loss_on_verify_di_03() {
+    let (secured, key) = signed(Cryptosuite::EddsaRdfc2022);
+    let mut tampered = secured.clone();
+    tampered["gradeOverride"] = json!("A+");
+    expect_code(
+        verify_first(&tampered, &key),
+        &["DATA_LOSS_DETECTION_ERROR"],
+        "top-level term",
+    );
+    let mut tampered = secured.clone();
+    tampered["credentialSubject"]["extraNote"] = json!("hidden");
+    expect_code(
+        verify_first(&tampered, &key),
+        &["DATA_LOSS_DETECTION_ERROR"],
+        "nested term",
+    );
+}
+
+#[test]
+fn unknown_contexts_fail_the_transformation_di_05() {
+    let (secured, key) = signed(Cryptosuite::EddsaRdfc2022);
+    let mut swapped = secured.clone();
+    swapped["@context"] = json!([
+        "https://www.w3.org/ns/credentials/v2",
+        "https://evil.example/ob.json"
+    ]);
+    expect_code(
+        verify_first(&swapped, &key),
+        &["PROOF_TRANSFORMATION_ERROR"],
+        "unknown context",
+    );
+}

@@ -352,3 +352,23 @@ fn multi_bit_entries_read_their_value_and_message() {
         "STATUS_LIST_LENGTH_ERROR"
     );
 }
+
+#[test]
+#[ignore = "benchmark"]
+fn bench_decode_and_check() {
+    let mut list = Bitstring::default();
+    for index in (0..MIN_ENTRIES).step_by(97) {
+        list.set(index, true).unwrap();
+    }
+    let credential = list_credential("revocation", &list);
+    let parsed = StatusEntry::parse(&entry("94567", "revocation")).unwrap();
+    let runs = 2_000;
+    let start = std::time::Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(check_status(&parsed, &credential).unwrap());
+    }
+    println!(
+        "statuslist decode+check: {:.0}/s",
+        f64::from(runs) / start.elapsed().as_secs_f64()
+    );
+}
