@@ -144,21 +144,27 @@ pub fn did_key_method_of(key: &VerifyingKey) -> String {
 #[derive(Clone)]
 pub struct Ed25519KeyPair {
     signing: SigningKey,
+    /// `publicKeyMultibase` of the public key, encoded once (every issue names the key).
+    public_multibase: String,
 }
 
 impl Ed25519KeyPair {
+    fn from_signing_key(signing: SigningKey) -> Self {
+        let public_multibase = encode_public_key(&signing.verifying_key());
+        Ed25519KeyPair {
+            signing,
+            public_multibase,
+        }
+    }
+
     /// A fresh key from the operating system's random source.
     pub fn generate() -> Self {
-        Ed25519KeyPair {
-            signing: SigningKey::generate(&mut rand_core::OsRng),
-        }
+        Self::from_signing_key(SigningKey::generate(&mut rand_core::OsRng))
     }
 
     /// A key from its 32-byte seed.
     pub fn from_seed(seed: &[u8; 32]) -> Self {
-        Ed25519KeyPair {
-            signing: SigningKey::from_bytes(seed),
-        }
+        Self::from_signing_key(SigningKey::from_bytes(seed))
     }
 
     /// A key from `secretKeyMultibase` (`z3u2…`, multicodec 0x8026 + 32-byte seed).
@@ -177,17 +183,18 @@ impl Ed25519KeyPair {
 
     /// The public key as `publicKeyMultibase` (`z6Mk…`).
     pub fn public_multibase(&self) -> String {
-        encode_public_key(&self.signing.verifying_key())
+        self.public_multibase.clone()
     }
 
     /// `did:key:z6Mk…`.
     pub fn did_key(&self) -> String {
-        did_key_of(&self.signing.verifying_key())
+        format!("did:key:{}", self.public_multibase)
     }
 
     /// `did:key:z6Mk…#z6Mk…`.
     pub fn did_key_method(&self) -> String {
-        did_key_method_of(&self.signing.verifying_key())
+        let multibase = &self.public_multibase;
+        format!("did:key:{multibase}#{multibase}")
     }
 
     /// Signs bytes (Ed25519, RFC 8032).
