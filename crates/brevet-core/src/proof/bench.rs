@@ -168,3 +168,80 @@ fn bench_rdfc_pieces() {
         std::hint::black_box(key.sign(&[0u8; 64]));
     });
 }
+
+/// A fixed workload for instruction-count profiling (`valgrind --tool=callgrind` on the release
+/// test binary): `BREVET_PROFILE_OP` is one of `rdfc.issue`, `rdfc.verify`, `jcs.issue`,
+/// `jcs.verify`; `BREVET_PROFILE_RUNS` operations are made after one warm-up.
+#[test]
+#[ignore = "profiling driver"]
+fn profile_issue_and_verify() {
+    use crate::datetime::DateTimeStamp;
+    use crate::verify::{NoSources, VerifyEnv};
+
+    let op = std::env::var("BREVET_PROFILE_OP").unwrap_or_else(|_| "rdfc.issue".to_owned());
+    let runs: usize = std::env::var("BREVET_PROFILE_RUNS")
+        .ok()
+        .and_then(|runs| runs.parse().ok())
+        .unwrap_or(200);
+    let key = Ed25519KeyPair::from_seed(&[42; 32]);
+    let unsigned = crate::model::sample_badge(
+        &key.did_key(),
+        DateTimeStamp::parse("2026-01-01T00:00:00Z").unwrap(),
+        "0123456789abcdef0123456789abcdef",
+        "https://northbridge.example.edu/status/1",
+        94567,
+    )
+    .to_value();
+    let ld = LinkedData::shared();
+    let suite = if op.starts_with("jcs") {
+        Cryptosuite::EddsaJcs2022
+    } else {
+        Cryptosuite::EddsaRdfc2022
+    };
+    let created = "2026-02-01T00:00:00Z";
+    let signed = crate::issue::sign_credential(&unsigned, &key, suite, created, ld).unwrap();
+    let env = VerifyEnv {
+        now: parse_date_time_stamp("2026-03-01T00:00:00Z").unwrap(),
+        ld,
+        dids: &NoSources,
+        status_lists: &NoSources,
+    };
+    let report = crate::verify::verify(&signed, &env);
+    assert!(
+        report
+            .checks
+            .iter()
+            .take(4)
+            .all(|check| check.outcome == crate::verify::Outcome::Passed)
+    );
+    let mut config = ProofOptions::new(suite, key.did_key_method(), created)
+        .to_config()
+        .unwrap();
+    config.insert("@context".to_owned(), unsigned["@context"].clone());
+    let config = Value::Object(config);
+    for _ in 0..runs {
+        if op.ends_with("config") {
+            std::hint::black_box(ld.canonicalize(&config).ok());
+        } else if op.ends_with("document") {
+            std::hint::black_box(ld.canonicalize(&unsigned).ok());
+        } else if op.ends_with("issue") {
+            std::hint::black_box(
+                crate::issue::sign_credential(&unsigned, &key, suite, created, ld).ok(),
+            );
+        } else {
+            std::hint::black_box(crate::verify::verify(&signed, &env));
+        }
+    }
+}
+
+#[test]
+#[ignore = "benchmark"]
+fn bench_sha256_throughput() {
+    let data = vec![7u8; 65536];
+    let start = Instant::now();
+    for _ in 0..2000 {
+        std::hint::black_box(sha256(std::hint::black_box(&data)));
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    println!("sha256: {:.0} MB/s", 2000.0 * 65536.0 / elapsed / 1e6);
+}

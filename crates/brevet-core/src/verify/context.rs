@@ -78,7 +78,7 @@ pub fn check_contexts_with(
             match key.as_str() {
                 "@context" => {}
                 "proof" => check_proofs(value, ld, policy)?,
-                _ => check_nested(value, key, ld)?,
+                _ => check_nested(value, &|| key.clone(), ld)?,
             }
         }
     }
@@ -143,42 +143,116 @@ fn check_proofs(
                     ensure_known(&url, ld)?;
                 }
             } else {
-                check_nested(value, &format!("proof[{position}].{key}"), ld)?;
+                check_nested(value, &|| format!("proof[{position}].{key}"), ld)?;
             }
         }
     }
     Ok(())
 }
 
+/// One step of the path to a nested value, written out only when a check fails.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn path_text(prefix: &dyn Fn() -> String, steps: &[Step<'_>]) -> String {
+    let mut path = prefix();
+    for step in steps {
+        match step {
+            Step::Key(key) => {
+                path.push('.');
+                path.push_str(key);
+            }
+            Step::Index(index) => {
+                path.push('[');
+                path.push_str(&index.to_string());
+                path.push(']');
+            }
+        }
+    }
+    path
+}
+
 /// Nested `@context` values (an embedded credential, such as an Open Badges endorsement, carries
 /// its own) must name pinned contexts only: no inline objects, so nothing can change meaning
-/// below the top level.
-fn check_nested(value: &Value, path: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {
+/// below the top level. `path` names `value` in errors (made only when one is reported).
+fn check_nested(
+    value: &Value,
+    path: &dyn Fn() -> String,
+    ld: &LinkedData,
+) -> Result<(), ContextRuleError> {
+    let mut steps = Vec::new();
+    check_nested_steps(value, path, &mut steps, ld)
+}
+
+fn check_nested_steps<'a>(
+    value: &'a Value,
+    prefix: &dyn Fn() -> String,
+    steps: &mut Vec<Step<'a>>,
+    ld: &LinkedData,
+) -> Result<(), ContextRuleError> {
     match value {
         Value::Object(object) => {
             for (key, inner) in object {
-                let inner_path = format!("{path}.{key}");
+                steps.push(Step::Key(key));
                 if key == "@context" {
                     let urls = context_urls(inner, ContextPolicy::PinnedOnly).map_err(|_| {
                         ContextRuleError::Nested {
-                            path: inner_path.clone(),
+                            path: path_text(prefix, steps),
                         }
                     })?;
                     for url in &urls {
                         ensure_known(url, ld)?;
                     }
-                    continue;
+                } else {
+                    check_nested_steps(inner, prefix, steps, ld)?;
                 }
-                check_nested(inner, &inner_path, ld)?;
+                steps.pop();
             }
             Ok(())
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                check_nested(item, &format!("{path}[{index}]"), ld)?;
+                steps.push(Step::Index(index));
+                check_nested_steps(item, prefix, steps, ld)?;
+                steps.pop();
             }
             Ok(())
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_nested_inline_context_is_named_by_its_path() {
+        let document = json!({
+            "@context": [CREDENTIALS_V2],
+            "credentialSubject": {"list": [{"a": 1}, {"@context": {"@vocab": "https://evil.example/"}}]},
+            "proof": [{"type": "DataIntegrityProof"}, {"x": {"@context": [{"b": "urn:b"}]}}]
+        });
+        let error = check_contexts(&document, LinkedData::shared()).unwrap_err();
+        assert_eq!(
+            error,
+            ContextRuleError::Nested {
+                path: "credentialSubject.list[1].@context".to_owned()
+            }
+        );
+        let mut in_proof = document.clone();
+        in_proof["credentialSubject"] = json!({});
+        let error = check_contexts(&in_proof, LinkedData::shared()).unwrap_err();
+        assert_eq!(
+            error,
+            ContextRuleError::Nested {
+                path: "proof[1].x.@context".to_owned()
+            }
+        );
     }
 }
