@@ -13,7 +13,10 @@ use serde_json::Value;
 use super::VerifyEnv;
 use super::report::{CheckName, CheckResult, Outcome};
 use super::sources::SourceError;
-use crate::did::{KeyBindingError, did_of_url, resolve_did_key, resolve_verification_key};
+use crate::did::{
+    KeyBindingError, did_of_url, parse_did_key, resolve_did_key, resolve_verification_key,
+};
+use crate::multikey::encode_public_key;
 use crate::proof::{self, ProofError};
 
 /// The purpose every credential proof must have.
@@ -189,9 +192,25 @@ fn resolve_key(
             ),
         ));
     }
+    if let Some(key) = did_key_own_method(did, method) {
+        return Ok(key);
+    }
     let document = did_document(did, env)?;
     resolve_verification_key(&document, did, method, ASSERTION_METHOD)
         .map_err(|error| (Outcome::Failed, binding_detail(&error)))
+}
+
+/// The key of a did:key DID when `method` is the one method its DID document has
+/// (`did:key:z6Mk…#z6Mk…`, listed under `assertionMethod`): what resolving the document and
+/// binding the method would give, without building the document or decoding the key twice.
+/// `None` sends every other case (and every error) through the general path.
+fn did_key_own_method(did: &str, method: &str) -> Option<VerifyingKey> {
+    if !did.starts_with("did:key:") {
+        return None;
+    }
+    let key = parse_did_key(did).ok()?;
+    let fragment = method.strip_prefix(did)?.strip_prefix('#')?;
+    (fragment == encode_public_key(&key)).then_some(key)
 }
 
 /// The key to check the signature with: the issuer's, or, when the method is not the issuer's but
@@ -288,4 +307,38 @@ fn combine(
         })
         .collect();
     CheckResult::passed(name, summaries.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::multikey::Ed25519KeyPair;
+
+    #[test]
+    fn the_did_key_shortcut_agrees_with_resolving_the_document() {
+        let key = Ed25519KeyPair::from_seed(&[9; 32]);
+        let did = key.did_key();
+        let method = key.did_key_method();
+        let general = resolve_did_key(&did)
+            .ok()
+            .and_then(|document| {
+                resolve_verification_key(&document, &did, &method, ASSERTION_METHOD).ok()
+            })
+            .map(|key| key.to_bytes());
+        assert_eq!(
+            did_key_own_method(&did, &method).map(|key| key.to_bytes()),
+            general
+        );
+        assert!(general.is_some());
+        let other = Ed25519KeyPair::from_seed(&[8; 32]).public_multibase();
+        for wrong in [
+            format!("{did}#{other}"),
+            format!("{did}#key-1"),
+            did.clone(),
+            format!("{did}#{}x", key.public_multibase()),
+        ] {
+            assert_eq!(did_key_own_method(&did, &wrong), None, "{wrong}");
+        }
+        assert_eq!(did_key_own_method("did:key:z6Mkbroken", &method), None);
+    }
 }
