@@ -4,11 +4,15 @@
 //! A [`LinkedData`] owns a JSON-LD processor whose context cache lives as long as it does; use
 //! [`LinkedData::shared`] everywhere except where extra documents must be served (tests).
 
-use std::sync::{Arc, OnceLock};
+mod config_template;
+
+use std::sync::{Arc, OnceLock, RwLock};
 
 use brevet_jsonld::{JsonLdError, Options, Processor};
 use brevet_rdf::{CanonError, CanonOptions, Canonical, Quad};
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use config_template::{CAPACITY, ConfigTemplate, shortcut_created};
 
 use crate::contexts::PinnedLoader;
 
@@ -25,6 +29,8 @@ pub enum LinkedDataError {
 pub struct LinkedData {
     processor: Processor,
     canon: CanonOptions,
+    /// Canonical proof configurations by shape (see [`LinkedData::canonicalize_proof_config`]).
+    config_templates: RwLock<Vec<ConfigTemplate>>,
 }
 
 impl LinkedData {
@@ -33,6 +39,7 @@ impl LinkedData {
         LinkedData {
             processor: Processor::new(Arc::new(loader)),
             canon: CanonOptions::default(),
+            config_templates: RwLock::new(Vec::new()),
         }
     }
 
@@ -63,5 +70,47 @@ impl LinkedData {
     pub fn canonicalize(&self, document: &Value) -> Result<Canonical, LinkedDataError> {
         let quads = self.to_rdf(document)?;
         Ok(brevet_rdf::canonicalize(&quads, &self.canon)?)
+    }
+
+    /// The canonical N-Quads of a proof configuration given the document's `@context` (the
+    /// configuration's own `@context`, if any, is replaced): exactly what
+    /// [`LinkedData::canonicalize`] gives for the configuration with that context, reusing the
+    /// result for an earlier configuration that differed only in `created` when that is provably
+    /// the same computation (see `config_template`).
+    pub fn canonicalize_proof_config(
+        &self,
+        config: &Map<String, Value>,
+        context: Option<&Value>,
+    ) -> Result<String, LinkedDataError> {
+        let created = shortcut_created(config, context);
+        if let (Some(created), Some(context)) = (created, context)
+            && let Ok(templates) = self.config_templates.read()
+            && let Some(nquads) = templates
+                .iter()
+                .find(|template| template.matches(config, context))
+                .and_then(|template| template.fill(created))
+        {
+            return Ok(nquads);
+        }
+        let mut with_context = config.clone();
+        match context {
+            Some(context) => {
+                with_context.insert("@context".to_owned(), context.clone());
+            }
+            None => {
+                with_context.remove("@context");
+            }
+        }
+        let nquads = self.canonicalize(&Value::Object(with_context))?.nquads;
+        if let (Some(created), Some(context)) = (created, context)
+            && let Some(template) = ConfigTemplate::new(config, context, created, &nquads)
+            && let Ok(mut templates) = self.config_templates.write()
+        {
+            if templates.len() >= CAPACITY {
+                templates.remove(0);
+            }
+            templates.push(template);
+        }
+        Ok(nquads)
     }
 }

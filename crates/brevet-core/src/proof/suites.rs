@@ -151,16 +151,7 @@ pub(super) fn compute(
         } else {
             ld.canonicalize(&view.to_value())?.nquads
         };
-        let mut with_context = config.clone();
-        match map.get("@context") {
-            Some(context) => {
-                with_context.insert("@context".to_owned(), context.clone());
-            }
-            None => {
-                with_context.remove("@context");
-            }
-        }
-        let canonical_config = ld.canonicalize(&Value::Object(with_context))?.nquads;
+        let canonical_config = ld.canonicalize_proof_config(config, map.get("@context"))?;
         (canonical_document, canonical_config)
     } else {
         let mut document_out = Vec::with_capacity(4096);
