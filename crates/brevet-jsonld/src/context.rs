@@ -236,7 +236,7 @@ impl Env<'_> {
         let flags = ProcessFlags::DEFAULT;
         let key = ProcessKey {
             active: active.id,
-            local: LocalKey::Inline(local.to_string(), base_url.map(str::to_owned)),
+            local: LocalKey::Inline(inline_key(local), base_url.map(str::to_owned)),
             flags: flags.bits(self, true),
         };
         if let Some(hit) = self.cache.processed(&key) {
@@ -591,4 +591,27 @@ impl Env<'_> {
         }
         Ok(())
     }
+}
+
+/// The cache key of an embedded context: its JSON serialization, or for the usual case of a
+/// context URL or a list of context URLs, a cheaper length-prefixed encoding. The encodings
+/// cannot collide: a serialization starts with a JSON token, the URL encoding with `#`.
+fn inline_key(local: &Value) -> String {
+    let urls: Option<Vec<&str>> = match local {
+        Value::String(url) => Some(vec![url.as_str()]),
+        Value::Array(items) => items.iter().map(Value::as_str).collect(),
+        _ => None,
+    };
+    let Some(urls) = urls else {
+        return local.to_string();
+    };
+    let mut key = String::with_capacity(urls.iter().map(|url| url.len() + 8).sum::<usize>() + 2);
+    key.push('#');
+    key.push(if local.is_array() { '[' } else { '"' });
+    for url in urls {
+        key.push_str(&url.len().to_string());
+        key.push(':');
+        key.push_str(url);
+    }
+    key
 }

@@ -10,7 +10,9 @@ use crate::error::fail;
 use crate::expand_maps::finish_object;
 use crate::iri::{is_absolute_iri, is_blank_node, is_keyword};
 use crate::iri_expansion::{expand_iri, expand_property, expands_to};
-use crate::shapes::{add_value, as_slice, into_vec, is_list_object, is_value_object, single};
+use crate::shapes::{
+    add_value, as_slice, into_vec, is_list_object, is_value_object, single, small_get,
+};
 use crate::{ErrorCode, JsonLdError, ProcessingMode};
 
 /// The expansion algorithm, bound to an environment.
@@ -316,7 +318,7 @@ impl Expander<'_, '_> {
                     );
                 }
                 let keyword = expanded_property.as_ref();
-                if result.contains_key(keyword)
+                if small_get(result, keyword).is_some()
                     && (json_ld_10 || !matches!(keyword, "@included" | "@type"))
                 {
                     return fail(

@@ -11,7 +11,7 @@ use crate::error::fail;
 use crate::expand::{EntryState, Expander};
 use crate::iri::{is_absolute_iri, is_well_formed_language};
 use crate::iri_expansion::expand_iri;
-use crate::shapes::{as_slice, into_vec, is_graph_object, single};
+use crate::shapes::{as_slice, into_vec, is_graph_object, single, small_get, small_get_mut};
 use crate::{ErrorCode, JsonLdError};
 
 impl Expander<'_, '_> {
@@ -206,8 +206,12 @@ pub(crate) fn finish_object(
                 "value object with both @type and @language/@direction",
             );
         }
-        let type_value = if has_type { result.get("@type") } else { None };
-        let value = result.get("@value").unwrap_or(&Value::Null);
+        let type_value = if has_type {
+            small_get(&result, "@type")
+        } else {
+            None
+        };
+        let value = small_get(&result, "@value").unwrap_or(&Value::Null);
         if type_value.and_then(Value::as_str) == Some("@json") {
             // A JSON literal: any @value.
         } else if value.is_null() {
@@ -229,7 +233,7 @@ pub(crate) fn finish_object(
             );
         }
     } else if has_type {
-        if let Some(type_value) = result.get_mut("@type")
+        if let Some(type_value) = small_get_mut(&mut result, "@type")
             && !type_value.is_array()
         {
             let single_type = type_value.take();

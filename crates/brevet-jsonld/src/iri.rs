@@ -2,32 +2,33 @@
 
 /// True for every JSON-LD 1.1 keyword.
 pub(crate) fn is_keyword(value: &str) -> bool {
-    matches!(
-        value,
-        "@base"
-            | "@container"
-            | "@context"
-            | "@direction"
-            | "@graph"
-            | "@id"
-            | "@import"
-            | "@included"
-            | "@index"
-            | "@json"
-            | "@language"
-            | "@list"
-            | "@nest"
-            | "@none"
-            | "@prefix"
-            | "@propagate"
-            | "@protected"
-            | "@reverse"
-            | "@set"
-            | "@type"
-            | "@value"
-            | "@version"
-            | "@vocab"
-    )
+    value.starts_with('@')
+        && matches!(
+            value,
+            "@base"
+                | "@container"
+                | "@context"
+                | "@direction"
+                | "@graph"
+                | "@id"
+                | "@import"
+                | "@included"
+                | "@index"
+                | "@json"
+                | "@language"
+                | "@list"
+                | "@nest"
+                | "@none"
+                | "@prefix"
+                | "@propagate"
+                | "@protected"
+                | "@reverse"
+                | "@set"
+                | "@type"
+                | "@value"
+                | "@version"
+                | "@vocab"
+        )
 }
 
 /// True when `value` has the form of a keyword: `@` followed by one or more ALPHA characters.
@@ -57,12 +58,23 @@ fn scheme_len(value: &str) -> Option<usize> {
 
 /// True when `value` is an absolute IRI (has a scheme) with no whitespace.
 pub(crate) fn is_absolute_iri(value: &str) -> bool {
-    scheme_len(value).is_some()
-        && if value.is_ascii() {
-            !value.bytes().any(|byte| byte.is_ascii_whitespace())
-        } else {
-            !value.contains(char::is_whitespace)
-        }
+    let Some(scheme) = scheme_len(value) else {
+        return false;
+    };
+    // Printable ASCII (the common case) is accepted by a branch-free, vectorizable scan; ASCII
+    // control or space bytes and non-ASCII characters get the exact whitespace test.
+    let rest = &value.as_bytes()[scheme..];
+    let unusual = rest
+        .iter()
+        .fold(false, |found, &byte| found | !(0x21..0x7f).contains(&byte));
+    if !unusual {
+        return true;
+    }
+    if value.is_ascii() {
+        !rest.iter().any(u8::is_ascii_whitespace)
+    } else {
+        !value.contains(char::is_whitespace)
+    }
 }
 
 /// True for blank node identifiers (`_:` prefix).

@@ -75,3 +75,30 @@ pub(crate) fn single(key: &str, value: Value) -> Value {
     map.insert(key.to_owned(), value);
     Value::Object(map)
 }
+
+/// Looks `key` up in a map being built: a linear scan for the usual few entries (cheaper than
+/// hashing the key), a hash lookup for larger maps.
+pub(crate) fn small_get<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= SMALL_MAP {
+        map.iter()
+            .find_map(|(candidate, value)| (candidate == key).then_some(value))
+    } else {
+        map.get(key)
+    }
+}
+
+/// Mutable counterpart of [`small_get`].
+pub(crate) fn small_get_mut<'a>(
+    map: &'a mut Map<String, Value>,
+    key: &str,
+) -> Option<&'a mut Value> {
+    if map.len() <= SMALL_MAP {
+        map.iter_mut()
+            .find_map(|(candidate, value)| (candidate == key).then_some(value))
+    } else {
+        map.get_mut(key)
+    }
+}
+
+/// Maps up to this size are searched linearly by [`small_get`].
+const SMALL_MAP: usize = 8;

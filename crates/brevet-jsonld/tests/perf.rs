@@ -81,7 +81,9 @@ fn expansion_speed() {
     );
     let full_ex: PathBuf =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/ob30/full_ex.json");
-    if let Ok(text) = std::fs::read_to_string(&full_ex) {
+    if std::env::var_os("BREVET_PERF_SMALL_ONLY").is_some() {
+        println!("BREVET_PERF_SMALL_ONLY set: ob30/full_ex.json skipped");
+    } else if let Ok(text) = std::fs::read_to_string(&full_ex) {
         let document: Value = serde_json::from_str(&text).expect("json");
         measure(
             &processor,
