@@ -436,3 +436,7 @@ impl RdfWriter<'_> {
 #[cfg(test)]
 #[path = "to_rdf_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "to_rdf_bench.rs"]
+mod bench;
