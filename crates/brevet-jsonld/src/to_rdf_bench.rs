@@ -2,7 +2,7 @@
 //! credential (69 quads). Ignored by default; run with
 //! `cargo test --release -p brevet-jsonld to_rdf_bench -- --ignored --nocapture`
 //! (`BENCH_ITERATIONS=n` sets the number of calls, e.g. for callgrind; `BENCH_ONLY=to_rdf`,
-//! `canon` or `both` runs one measurement; `BENCH_EXPECT=file` compares the canonical N-Quads).
+//! `to_rdf_with`, `canon` or `both` runs one measurement; `BENCH_EXPECT=file` compares the canonical N-Quads).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -10,7 +10,7 @@ use std::time::Instant;
 use brevet_rdf::{CanonOptions, canonicalize_into};
 use serde_json::{Value, json};
 
-use super::expanded_to_rdf;
+use super::{expanded_to_rdf, expanded_to_rdf_with};
 use crate::Options;
 
 /// Nanoseconds this thread has spent on a CPU (Linux `schedstat`), if available.
@@ -57,6 +57,13 @@ fn to_rdf_bench() {
     let quads = expanded_to_rdf(&expanded, &options).unwrap();
     let mut out = String::new();
     canonicalize_into(&quads, &canon, &mut out).unwrap();
+    let mut borrowed_out = String::new();
+    expanded_to_rdf_with(&expanded, &options, |quads| {
+        canonicalize_into(quads, &canon, &mut borrowed_out)
+    })
+    .unwrap()
+    .unwrap();
+    assert_eq!(out, borrowed_out);
     println!(
         "{} quads, {} bytes of canonical N-Quads",
         quads.len(),
@@ -75,12 +82,21 @@ fn to_rdf_bench() {
         });
         println!("quads to canonical N-Quads: {canonical:.2} µs");
     }
+    if only.is_empty() || only == "to_rdf_with" {
+        let to_rdf_with = best_of_batches(iterations, || {
+            black_box(
+                expanded_to_rdf_with(black_box(&expanded), &options, |quads| quads.len()).ok(),
+            );
+        });
+        println!("expanded to borrowed quads: {to_rdf_with:.2} µs");
+    }
     if only.is_empty() || only == "both" {
         let both = best_of_batches(iterations, || {
             out.clear();
-            if let Ok(quads) = expanded_to_rdf(black_box(&expanded), &options) {
-                black_box(canonicalize_into(&quads, &canon, &mut out).ok());
-            }
+            let canonical = expanded_to_rdf_with(black_box(&expanded), &options, |quads| {
+                canonicalize_into(quads, &canon, &mut out)
+            });
+            black_box(canonical.ok());
         });
         println!("expanded to canonical N-Quads: {both:.2} µs");
     }

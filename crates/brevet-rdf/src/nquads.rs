@@ -10,7 +10,7 @@ mod parse;
 
 pub use parse::parse_nquads;
 
-use crate::{Literal, Quad, Term, XSD_STRING};
+use crate::{LiteralRef, Quad, TermRef, XSD_STRING};
 
 /// A syntax error in an N-Quads document, with its 1-based line number.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -24,12 +24,13 @@ pub struct NQuadsError {
 ///
 /// Blank nodes keep their labels (`_:label`); canonicalization relabels them first.
 pub fn serialize_quad(quad: &Quad, out: &mut String) {
-    push_term(out, &quad.subject);
+    let quad = quad.as_ref();
+    push_term(out, quad.subject);
     out.push(' ');
-    push_term(out, &quad.predicate);
+    push_term(out, quad.predicate);
     out.push(' ');
-    push_term(out, &quad.object);
-    if let Some(graph) = &quad.graph {
+    push_term(out, quad.object);
+    if let Some(graph) = quad.graph {
         out.push(' ');
         push_term(out, graph);
     }
@@ -46,14 +47,14 @@ pub fn serialize_nquads(quads: &[Quad]) -> String {
 }
 
 /// Appends a term in canonical form; a blank node is written as `_:label`.
-pub(crate) fn push_term(out: &mut String, term: &Term) {
+pub(crate) fn push_term(out: &mut String, term: TermRef<'_>) {
     match term {
-        Term::Iri(iri) => push_iri(out, iri),
-        Term::Blank(label) => {
+        TermRef::Iri(iri) => push_iri(out, iri),
+        TermRef::Blank(label) => {
             out.push_str("_:");
             out.push_str(label);
         }
-        Term::Literal(literal) => push_literal(out, literal),
+        TermRef::Literal(literal) => push_literal(out, literal),
     }
 }
 
@@ -69,15 +70,15 @@ pub(crate) fn push_iri(out: &mut String, iri: &str) {
 }
 
 /// Appends a literal: `"value"`, then `@language`, or `^^<datatype>` unless it is xsd:string.
-pub(crate) fn push_literal(out: &mut String, literal: &Literal) {
+pub(crate) fn push_literal(out: &mut String, literal: LiteralRef<'_>) {
     out.push('"');
     if none_escaped(literal.value.as_bytes(), literal_byte_escaped) {
-        out.push_str(&literal.value);
+        out.push_str(literal.value);
     } else {
-        push_escaped(out, &literal.value, &LITERAL_ESCAPED, push_literal_escape);
+        push_escaped(out, literal.value, &LITERAL_ESCAPED, push_literal_escape);
     }
     out.push('"');
-    match &literal.language {
+    match literal.language {
         Some(language) => {
             out.push('@');
             out.push_str(language);
@@ -85,7 +86,7 @@ pub(crate) fn push_literal(out: &mut String, literal: &Literal) {
         None if literal.datatype == XSD_STRING => {}
         None => {
             out.push_str("^^");
-            push_iri(out, &literal.datatype);
+            push_iri(out, literal.datatype);
         }
     }
 }

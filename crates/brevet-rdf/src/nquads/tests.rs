@@ -1,7 +1,7 @@
 //! Tests of canonical N-Quads escaping and of the strict parser's acceptance and errors.
 
 use super::*;
-use crate::RDF_LANG_STRING;
+use crate::{Literal, RDF_LANG_STRING, Term};
 
 fn iri(value: &str) -> Term {
     Term::Iri(value.to_owned())
