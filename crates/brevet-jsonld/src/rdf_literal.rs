@@ -39,16 +39,14 @@ fn rest_is_well_formed(rest: &[u8]) -> bool {
     }
     let remainder = chunks.remainder().len();
     if remainder > 0 {
-        // The last 16 bytes again when there are that many (without counting the `#` of the
-        // lanes already seen), else the bytes padded with one that is neither forbidden nor `#`.
-        let (last, seen) = match rest.len().checked_sub(16) {
-            Some(start) => (rest[start..].try_into().unwrap_or([0; 16]), 16 - remainder),
-            None => {
-                let mut padded = [b'a'; 16];
-                padded[..rest.len()].copy_from_slice(rest);
-                (padded, 0)
-            }
+        // The last 16 bytes again, without counting the `#` of the lanes already seen.
+        let Some(start) = rest.len().checked_sub(16) else {
+            // Short: a plain loop costs less than padding.
+            return !rest.iter().any(|&byte| is_forbidden_in_iri(byte))
+                && rest.iter().filter(|&&byte| byte == b'#').count() <= 1;
         };
+        let (last, seen): ([u8; 16], usize) =
+            (rest[start..].try_into().unwrap_or([0; 16]), 16 - remainder);
         for (lane, &byte) in last.iter().enumerate() {
             forbidden[lane] |= is_forbidden_in_iri(byte);
             hashes[lane] = hashes[lane].saturating_add(u8::from(lane >= seen && byte == b'#'));
