@@ -68,8 +68,50 @@ impl LinkedData {
 
     /// JSON-LD to RDF, then RDFC-1.0 with the work limit.
     pub fn canonicalize(&self, document: &Value) -> Result<Canonical, LinkedDataError> {
-        let quads = self.to_rdf(document)?;
-        Ok(brevet_rdf::canonicalize(&quads, &self.canon)?)
+        let canonical = self
+            .processor
+            .to_rdf_with(document, &Self::options(), |quads| {
+                brevet_rdf::canonicalize(quads, &self.canon)
+            })?;
+        Ok(canonical?)
+    }
+
+    /// The canonical N-Quads of [`LinkedData::canonicalize`] without the blank node identifier
+    /// map: the fast path for signing and verifying.
+    pub fn canonical_nquads(&self, document: &Value) -> Result<String, LinkedDataError> {
+        let mut nquads = String::new();
+        self.processor
+            .to_rdf_with(document, &Self::options(), |quads| {
+                brevet_rdf::canonicalize_into(quads, &self.canon, &mut nquads)
+            })??;
+        Ok(nquads)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn canonical_nquads_match_canonicalize_and_to_rdf() {
+        let document = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": {"id": "did:example:issuer", "name": "Issuer"},
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"name": "Subject", "description": "two\nlines"}
+        });
+        let ld = LinkedData::shared();
+        let canonical = ld.canonicalize(&document).unwrap();
+        assert_eq!(ld.canonical_nquads(&document).unwrap(), canonical.nquads);
+        let quads = ld.to_rdf(&document).unwrap();
+        assert_eq!(
+            brevet_rdf::canonicalize(&quads, &CanonOptions::default()).unwrap(),
+            canonical
+        );
+        assert_eq!(canonical.issued.len(), 2);
+        assert_eq!(canonical.nquads.lines().count(), quads.len());
     }
 
     /// The canonical N-Quads of a proof configuration given the document's `@context` (the

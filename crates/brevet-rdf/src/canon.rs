@@ -7,10 +7,9 @@ mod dataset;
 mod digest;
 mod ndegree;
 
-use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashSet};
 
-use crate::Quad;
+use crate::{AsQuadRef, QuadRef};
 use dataset::Dataset;
 use digest::{Digest, Hasher};
 use ndegree::{Issuer, push_identifier};
@@ -68,8 +67,12 @@ pub enum CanonError {
     TooLarge(&'static str),
 }
 
-/// Canonicalizes a dataset with RDFC-1.0. Duplicate quads are removed.
-pub fn canonicalize(quads: &[Quad], options: &CanonOptions) -> Result<Canonical, CanonError> {
+/// Canonicalizes a dataset (of [`Quad`]s or [`QuadRef`]s) with RDFC-1.0. Duplicate quads are
+/// removed.
+pub fn canonicalize<Q: AsQuadRef>(
+    quads: &[Q],
+    options: &CanonOptions,
+) -> Result<Canonical, CanonError> {
     let mut nquads = String::new();
     let mut issued = BTreeMap::new();
     canonicalize_with(quads, options, &mut nquads, Some(&mut issued), true)?;
@@ -79,8 +82,8 @@ pub fn canonicalize(quads: &[Quad], options: &CanonOptions) -> Result<Canonical,
 /// Canonicalizes a dataset with RDFC-1.0 and appends the canonical N-Quads to `out`, without
 /// building the issued identifier map (the fast path for signing and verifying). On error,
 /// `out` is left as it was.
-pub fn canonicalize_into(
-    quads: &[Quad],
+pub fn canonicalize_into<Q: AsQuadRef>(
+    quads: &[Q],
     options: &CanonOptions,
     out: &mut String,
 ) -> Result<(), CanonError> {
@@ -90,7 +93,7 @@ pub fn canonicalize_into(
 /// Runs the algorithm, appends the output and fills `issued` if asked. If the output reveals
 /// duplicate quads, reruns on the distinct quads (in first-occurrence order): the input is a
 /// set, and duplicates would change the hashes.
-fn canonicalize_with<Q: Borrow<Quad>>(
+fn canonicalize_with<Q: AsQuadRef>(
     quads: &[Q],
     options: &CanonOptions,
     out: &mut String,
@@ -127,11 +130,11 @@ fn canonicalize_with<Q: Borrow<Quad>>(
 }
 
 /// The distinct quads in first-occurrence order, or `None` if there are no duplicates.
-fn distinct_if_duplicated<Q: Borrow<Quad>>(quads: &[Q]) -> Option<Vec<&Quad>> {
+fn distinct_if_duplicated<Q: AsQuadRef>(quads: &[Q]) -> Option<Vec<QuadRef<'_>>> {
     let mut seen = HashSet::with_capacity(quads.len());
-    let distinct: Vec<&Quad> = quads
+    let distinct: Vec<QuadRef<'_>> = quads
         .iter()
-        .map(Borrow::borrow)
+        .map(AsQuadRef::as_quad_ref)
         .filter(|quad| seen.insert(*quad))
         .collect();
     (distinct.len() < quads.len()).then_some(distinct)

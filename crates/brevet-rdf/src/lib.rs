@@ -10,5 +10,7 @@ mod nquads;
 pub use canon::{
     CanonError, CanonOptions, Canonical, HashAlgorithm, canonicalize, canonicalize_into,
 };
-pub use model::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
+pub use model::{
+    AsQuadRef, Literal, LiteralRef, Quad, QuadRef, RDF_LANG_STRING, Term, TermRef, XSD_STRING,
+};
 pub use nquads::{NQuadsError, parse_nquads, serialize_nquads, serialize_quad};

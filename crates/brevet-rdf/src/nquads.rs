@@ -10,7 +10,7 @@ mod parse;
 
 pub use parse::parse_nquads;
 
-use crate::{Literal, Quad, Term, XSD_STRING};
+use crate::{LiteralRef, Quad, TermRef, XSD_STRING};
 
 /// A syntax error in an N-Quads document, with its 1-based line number.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -24,12 +24,13 @@ pub struct NQuadsError {
 ///
 /// Blank nodes keep their labels (`_:label`); canonicalization relabels them first.
 pub fn serialize_quad(quad: &Quad, out: &mut String) {
-    push_term(out, &quad.subject);
+    let quad = quad.as_ref();
+    push_term(out, quad.subject);
     out.push(' ');
-    push_term(out, &quad.predicate);
+    push_term(out, quad.predicate);
     out.push(' ');
-    push_term(out, &quad.object);
-    if let Some(graph) = &quad.graph {
+    push_term(out, quad.object);
+    if let Some(graph) = quad.graph {
         out.push(' ');
         push_term(out, graph);
     }
@@ -46,14 +47,14 @@ pub fn serialize_nquads(quads: &[Quad]) -> String {
 }
 
 /// Appends a term in canonical form; a blank node is written as `_:label`.
-pub(crate) fn push_term(out: &mut String, term: &Term) {
+pub(crate) fn push_term(out: &mut String, term: TermRef<'_>) {
     match term {
-        Term::Iri(iri) => push_iri(out, iri),
-        Term::Blank(label) => {
+        TermRef::Iri(iri) => push_iri(out, iri),
+        TermRef::Blank(label) => {
             out.push_str("_:");
             out.push_str(label);
         }
-        Term::Literal(literal) => push_literal(out, literal),
+        TermRef::Literal(literal) => push_literal(out, literal),
     }
 }
 
@@ -69,15 +70,15 @@ pub(crate) fn push_iri(out: &mut String, iri: &str) {
 }
 
 /// Appends a literal: `"value"`, then `@language`, or `^^<datatype>` unless it is xsd:string.
-pub(crate) fn push_literal(out: &mut String, literal: &Literal) {
+pub(crate) fn push_literal(out: &mut String, literal: LiteralRef<'_>) {
     out.push('"');
-    if none_escaped(literal.value.as_bytes(), literal_byte_escaped) {
-        out.push_str(&literal.value);
+    if literal_none_escaped(literal.value.as_bytes()) {
+        out.push_str(literal.value);
     } else {
-        push_escaped(out, &literal.value, &LITERAL_ESCAPED, push_literal_escape);
+        push_escaped(out, literal.value, &LITERAL_ESCAPED, push_literal_escape);
     }
     out.push('"');
-    match &literal.language {
+    match literal.language {
         Some(language) => {
             out.push('@');
             out.push_str(language);
@@ -85,34 +86,35 @@ pub(crate) fn push_literal(out: &mut String, literal: &Literal) {
         None if literal.datatype == XSD_STRING => {}
         None => {
             out.push_str("^^");
-            push_iri(out, &literal.datatype);
+            push_iri(out, literal.datatype);
         }
     }
 }
 
-/// Whether no byte of `bytes` needs escaping; branch-free over 16-byte chunks so the compiler
-/// can vectorize the common case of long IRIs and texts without special characters.
+/// Whether no byte of `bytes` needs escaping; branch-free over 16-byte chunks with one
+/// accumulator per lane, so that the compiler vectorizes the common case of long IRIs and texts
+/// without special characters.
 #[inline]
 fn none_escaped(bytes: &[u8], escaped: impl Fn(u8) -> bool) -> bool {
+    let mut found = [false; 16];
     let mut chunks = bytes.chunks_exact(16);
     for chunk in &mut chunks {
-        if chunk.iter().fold(false, |any, &byte| any | escaped(byte)) {
-            return false;
+        for (lane, &byte) in chunk.iter().enumerate() {
+            found[lane] |= escaped(byte);
         }
     }
-    let remainder = chunks.remainder();
-    if remainder.is_empty() {
-        return true;
+    if !chunks.remainder().is_empty() {
+        // Re-check the last 16 bytes (overlapping).
+        let Some(start) = bytes.len().checked_sub(16) else {
+            // Short texts: a plain loop costs less than padding them.
+            return !bytes.iter().any(|&byte| escaped(byte));
+        };
+        let last: [u8; 16] = bytes[start..].try_into().unwrap_or([0; 16]);
+        for (lane, &byte) in last.iter().enumerate() {
+            found[lane] |= escaped(byte);
+        }
     }
-    if bytes.len() >= 16 {
-        // Re-check the last 16 bytes (overlapping) rather than the short tail alone.
-        let last = &bytes[bytes.len() - 16..];
-        return !last.iter().fold(false, |any, &byte| any | escaped(byte));
-    }
-    // Short text: pad it with a byte no set escapes, so it takes the same vector path.
-    let mut tail = [b'a'; 16];
-    tail[..remainder.len()].copy_from_slice(remainder);
-    !tail.iter().fold(false, |any, &byte| any | escaped(byte))
+    !found.contains(&true)
 }
 
 /// Same set as `IRI_ESCAPED`, as arithmetic: `..=0x20`, `"`, `<`/`>`, `\`/`^`, `` ` ``, `{|}`.
@@ -126,10 +128,40 @@ fn iri_byte_escaped(byte: u8) -> bool {
         | (byte.wrapping_sub(b'{') < 3)
 }
 
-/// Same set as `LITERAL_ESCAPED`, as arithmetic.
+/// Whether no byte of a literal's value needs escaping (the `LITERAL_ESCAPED` set), eight bytes
+/// at a time with SWAR bit tricks: a byte-wise vector loop over so small a set tempts the
+/// compiler into a poor transposed vectorization.
 #[inline]
-fn literal_byte_escaped(byte: u8) -> bool {
-    (byte < 0x20) | (byte == b'"') | (byte == b'\\') | (byte == 0x7F)
+fn literal_none_escaped(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    let mut found = 0;
+    for word in &mut words {
+        found |= literal_word_escapes(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
+    }
+    if !words.remainder().is_empty() {
+        let Some(start) = bytes.len().checked_sub(8) else {
+            return !bytes.iter().any(|&byte| LITERAL_ESCAPED[usize::from(byte)]);
+        };
+        // The last eight bytes again (overlapping).
+        found |= literal_word_escapes(u64::from_le_bytes(
+            bytes[start..].try_into().unwrap_or([0; 8]),
+        ));
+    }
+    found == 0
+}
+
+/// Non-zero when one of the eight bytes of `word` is below 0x20, `"`, `\` or DEL (the classic
+/// "has zero byte" / "has byte less than" tricks, exact as predicates).
+#[inline]
+fn literal_word_escapes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |value: u64| value.wrapping_sub(ONES) & !value & HIGHS;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    control
+        | has_zero(word ^ (ONES * u64::from(b'"')))
+        | has_zero(word ^ (ONES * u64::from(b'\\')))
+        | has_zero(word ^ (ONES * 0x7F))
 }
 
 /// Copies `text` into `out`, replacing every byte marked in `escaped` by what `escape` writes.

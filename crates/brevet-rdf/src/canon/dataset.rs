@@ -2,12 +2,11 @@
 //! appearance, each quad pre-serialized once as a template with holes for blank node labels, and
 //! for each blank node the quads that mention it.
 
-use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use super::CanonError;
 use crate::nquads::{push_iri, push_literal};
-use crate::{Quad, Term};
+use crate::{AsQuadRef, QuadRef, TermRef};
 
 /// Where a blank node sits in a quad, as the Hash Related Blank Node algorithm names it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -68,7 +67,7 @@ pub(super) struct Dataset<'q> {
 }
 
 impl<'q> Dataset<'q> {
-    pub(super) fn new<Q: Borrow<Quad>>(quads: &'q [Q]) -> Result<Self, CanonError> {
+    pub(super) fn new<Q: AsQuadRef>(quads: &'q [Q]) -> Result<Self, CanonError> {
         if quads.len() >= u32::MAX as usize {
             return Err(CanonError::TooLarge("too many quads"));
         }
@@ -82,7 +81,7 @@ impl<'q> Dataset<'q> {
             bnode_quads: Vec::new(),
         };
         for quad in quads {
-            dataset.add_quad(quad.borrow())?;
+            dataset.add_quad(quad.as_quad_ref())?;
         }
         if dataset.text.len() >= u32::MAX as usize {
             return Err(CanonError::TooLarge("serialized dataset exceeds 4 GiB"));
@@ -149,7 +148,7 @@ impl<'q> Dataset<'q> {
         out.push_str(&text[from..]);
     }
 
-    fn add_quad(&mut self, quad: &'q Quad) -> Result<(), CanonError> {
+    fn add_quad(&mut self, quad: QuadRef<'q>) -> Result<(), CanonError> {
         let start = self.text.len();
         let mut template = Template {
             start: start as u32,
@@ -157,32 +156,32 @@ impl<'q> Dataset<'q> {
             slots: [EMPTY_SLOT; 3],
             slot_count: 0,
         };
-        match &quad.subject {
-            Term::Literal(_) => {
+        match quad.subject {
+            TermRef::Literal(_) => {
                 return Err(CanonError::InvalidQuad("a literal cannot be a subject"));
             }
             term => self.add_term(term, Position::Subject, start, &mut template)?,
         }
         self.text.push(' ');
-        match &quad.predicate {
-            Term::Iri(iri) => {
+        match quad.predicate {
+            TermRef::Iri(iri) => {
                 push_iri(&mut self.text, iri);
                 self.predicates.push(iri);
             }
-            Term::Blank(_) => {
+            TermRef::Blank(_) => {
                 return Err(CanonError::InvalidQuad(
                     "a blank node cannot be a predicate",
                 ));
             }
-            Term::Literal(_) => {
+            TermRef::Literal(_) => {
                 return Err(CanonError::InvalidQuad("a literal cannot be a predicate"));
             }
         }
         self.text.push(' ');
-        self.add_term(&quad.object, Position::Object, start, &mut template)?;
-        match &quad.graph {
+        self.add_term(quad.object, Position::Object, start, &mut template)?;
+        match quad.graph {
             None => {}
-            Some(Term::Literal(_)) => {
+            Some(TermRef::Literal(_)) => {
                 return Err(CanonError::InvalidQuad("a literal cannot be a graph name"));
             }
             Some(graph) => {
@@ -198,20 +197,20 @@ impl<'q> Dataset<'q> {
 
     fn add_term(
         &mut self,
-        term: &'q Term,
+        term: TermRef<'q>,
         position: Position,
         start: usize,
         template: &mut Template,
     ) -> Result<(), CanonError> {
         match term {
-            Term::Iri(iri) => push_iri(&mut self.text, iri),
-            Term::Literal(literal) => {
-                if literal.language.as_deref() == Some("") {
+            TermRef::Iri(iri) => push_iri(&mut self.text, iri),
+            TermRef::Literal(literal) => {
+                if literal.language == Some("") {
                     return Err(CanonError::InvalidQuad("a language tag cannot be empty"));
                 }
                 push_literal(&mut self.text, literal);
             }
-            Term::Blank(label) => {
+            TermRef::Blank(label) => {
                 self.text.push_str("_:");
                 let bnode = self.intern(label);
                 template.slots[usize::from(template.slot_count)] = Slot {

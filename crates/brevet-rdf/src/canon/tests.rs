@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::{Term, parse_nquads};
+use crate::{Quad, Term, parse_nquads};
 
 fn quads(text: &str) -> Vec<Quad> {
     parse_nquads(text).expect("test N-Quads are valid")
@@ -51,7 +51,7 @@ fn ground_dataset_is_sorted_and_deduplicated() {
 
 #[test]
 fn empty_dataset() {
-    let result = canonicalize(&[], &CanonOptions::default()).expect("empty dataset");
+    let result = canonicalize::<Quad>(&[], &CanonOptions::default()).expect("empty dataset");
     assert_eq!(
         result,
         Canonical {

@@ -1,7 +1,7 @@
 //! Tests of canonical N-Quads escaping and of the strict parser's acceptance and errors.
 
 use super::*;
-use crate::RDF_LANG_STRING;
+use crate::{Literal, RDF_LANG_STRING, Term};
 
 fn iri(value: &str) -> Term {
     Term::Iri(value.to_owned())
@@ -213,4 +213,27 @@ fn error_display_has_line_and_column() {
         error.to_string(),
         "N-Quads line 1: expected '.' at the end of the statement (column 33)"
     );
+}
+
+#[test]
+fn escape_checks_agree_with_the_tables_at_every_position() {
+    for byte in 0u8..=255 {
+        for length in 1usize..40 {
+            for position in [0, length / 2, length - 1] {
+                let mut bytes = vec![b'x'; length];
+                bytes[position] = byte;
+                assert_eq!(
+                    none_escaped(&bytes, iri_byte_escaped),
+                    !IRI_ESCAPED[usize::from(byte)],
+                    "IRI byte {byte:#x} at {position} of {length}"
+                );
+                assert_eq!(
+                    literal_none_escaped(&bytes),
+                    !LITERAL_ESCAPED[usize::from(byte)],
+                    "literal byte {byte:#x} at {position} of {length}"
+                );
+            }
+        }
+    }
+    assert!(none_escaped(b"", iri_byte_escaped));
 }
