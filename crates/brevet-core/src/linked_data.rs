@@ -86,33 +86,6 @@ impl LinkedData {
             })??;
         Ok(nquads)
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn canonical_nquads_match_canonicalize_and_to_rdf() {
-        let document = json!({
-            "@context": ["https://www.w3.org/ns/credentials/v2"],
-            "type": ["VerifiableCredential"],
-            "issuer": {"id": "did:example:issuer", "name": "Issuer"},
-            "validFrom": "2024-01-01T00:00:00Z",
-            "credentialSubject": {"name": "Subject", "description": "two\nlines"}
-        });
-        let ld = LinkedData::shared();
-        let canonical = ld.canonicalize(&document).unwrap();
-        assert_eq!(ld.canonical_nquads(&document).unwrap(), canonical.nquads);
-        let quads = ld.to_rdf(&document).unwrap();
-        assert_eq!(
-            brevet_rdf::canonicalize(&quads, &CanonOptions::default()).unwrap(),
-            canonical
-        );
-        assert_eq!(canonical.issued.len(), 2);
-        assert_eq!(canonical.nquads.lines().count(), quads.len());
-    }
 
     /// The canonical N-Quads of a proof configuration given the document's `@context` (the
     /// configuration's own `@context`, if any, is replaced): exactly what
@@ -154,5 +127,32 @@ mod tests {
             templates.push(template);
         }
         Ok(nquads)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn canonical_nquads_match_canonicalize_and_to_rdf() {
+        let document = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": {"id": "did:example:issuer", "name": "Issuer"},
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"name": "Subject", "description": "two\nlines"}
+        });
+        let ld = LinkedData::shared();
+        let canonical = ld.canonicalize(&document).unwrap();
+        assert_eq!(ld.canonical_nquads(&document).unwrap(), canonical.nquads);
+        let quads = ld.to_rdf(&document).unwrap();
+        assert_eq!(
+            brevet_rdf::canonicalize(&quads, &CanonOptions::default()).unwrap(),
+            canonical
+        );
+        assert_eq!(canonical.issued.len(), 2);
+        assert_eq!(canonical.nquads.lines().count(), quads.len());
     }
 }

@@ -147,9 +147,9 @@ pub(super) fn compute(
     };
     let (canonical_document, canonical_proof_config) = if suite.uses_rdfc() {
         let canonical_document = if view.is_unchanged() {
-            ld.canonicalize(document)?.nquads
+            ld.canonical_nquads(document)?
         } else {
-            ld.canonicalize(&view.to_value())?.nquads
+            ld.canonical_nquads(&view.to_value())?
         };
         let canonical_config = ld.canonicalize_proof_config(config, map.get("@context"))?;
         (canonical_document, canonical_config)
