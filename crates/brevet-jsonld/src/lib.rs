@@ -4,6 +4,7 @@
 //! touches the network or the file system. Processed contexts are cached inside a [`Processor`],
 //! so the pinned credential contexts are processed once and reused for every document.
 
+mod active_context;
 mod cache;
 mod context;
 mod error;
