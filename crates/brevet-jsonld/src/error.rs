@@ -54,6 +54,8 @@ impl ErrorCode {
     pub const LOADING_REMOTE_CONTEXT_FAILED: ErrorCode = ErrorCode("loading remote context failed");
     pub const PROCESSING_MODE_CONFLICT: ErrorCode = ErrorCode("processing mode conflict");
     pub const PROTECTED_TERM_REDEFINITION: ErrorCode = ErrorCode("protected term redefinition");
+    /// Not a JSON-LD code: the document nests arrays / objects too deeply to expand safely.
+    pub const NESTING_TOO_DEEP: ErrorCode = ErrorCode("nesting too deep");
     pub const RECURSIVE_CONTEXT_INCLUSION: ErrorCode = ErrorCode("recursive context inclusion");
 
     // Safe mode (jsonld.js `safe: true` event names): data expansion would drop or leave relative.

@@ -1,6 +1,7 @@
 //! The Expansion algorithm (JSON-LD 1.1 API 5.1) and Value Expansion (5.3).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -18,7 +19,12 @@ use crate::{ErrorCode, JsonLdError, ProcessingMode};
 /// The expansion algorithm, bound to an environment.
 pub(crate) struct Expander<'a, 'e> {
     pub(crate) env: &'a Env<'e>,
+    /// Current nesting depth of arrays and objects (bounded by [`MAX_DEPTH`]).
+    pub(crate) depth: Cell<usize>,
 }
+
+/// Deepest nesting of arrays and objects expansion accepts (the stack must not overflow).
+const MAX_DEPTH: usize = 128;
 
 impl Expander<'_, '_> {
     pub(crate) fn safe_fail<T>(
@@ -127,6 +133,45 @@ impl Expander<'_, '_> {
 
     /// The Expansion algorithm with the active property's definition already looked up.
     pub(crate) fn expand_with(
+        &self,
+        active: &Arc<ActiveContext>,
+        active_property: Option<&str>,
+        property_definition: Option<&Arc<TermDefinition>>,
+        element: &Value,
+        base_url: Option<&str>,
+        from_map: bool,
+    ) -> Result<Value, JsonLdError> {
+        if !matches!(element, Value::Array(_) | Value::Object(_)) {
+            return self.expand_nested(
+                active,
+                active_property,
+                property_definition,
+                element,
+                base_url,
+                from_map,
+            );
+        }
+        let depth = self.depth.get();
+        if depth >= MAX_DEPTH {
+            return fail(
+                ErrorCode::NESTING_TOO_DEEP,
+                format!("document nests deeper than {MAX_DEPTH} levels"),
+            );
+        }
+        self.depth.set(depth + 1);
+        let result = self.expand_nested(
+            active,
+            active_property,
+            property_definition,
+            element,
+            base_url,
+            from_map,
+        );
+        self.depth.set(depth);
+        result
+    }
+
+    fn expand_nested(
         &self,
         active: &Arc<ActiveContext>,
         active_property: Option<&str>,

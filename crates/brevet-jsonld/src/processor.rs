@@ -74,7 +74,11 @@ impl Processor {
             };
             active = env.process_embedded(&active, local, base)?;
         }
-        let expanded = Expander { env: &env }.expand(&active, None, document, base, false)?;
+        let expanded = Expander {
+            env: &env,
+            depth: std::cell::Cell::new(0),
+        }
+        .expand(&active, None, document, base, false)?;
         Ok(match expanded {
             Value::Object(mut map) if map.len() == 1 && map.contains_key("@graph") => {
                 map.remove("@graph").unwrap_or(Value::Array(Vec::new()))

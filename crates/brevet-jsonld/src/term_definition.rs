@@ -12,6 +12,7 @@ use crate::context::{
 use crate::error::fail;
 use crate::iri::{
     ends_with_gen_delim, has_keyword_form, is_absolute_iri, is_blank_node, is_keyword,
+    is_well_formed_language,
 };
 use crate::iri_expansion::expand_iri;
 use crate::{ErrorCode, JsonLdError, ProcessingMode};
@@ -445,7 +446,15 @@ pub(crate) fn create_term_definition(
         if let Some(language) = entry("@language") {
             definition.language = Some(match language {
                 Value::Null => None,
-                Value::String(language) => Some(language.clone()),
+                Value::String(language) => {
+                    if state.env.safe && !is_well_formed_language(language) {
+                        return fail(
+                            ErrorCode::SAFE_INVALID_LANGUAGE,
+                            format!("term {term}: invalid @language {language}"),
+                        );
+                    }
+                    Some(language.clone())
+                }
                 _ => {
                     return Err(invalid(
                         ErrorCode::INVALID_LANGUAGE_MAPPING,

@@ -192,3 +192,26 @@ fn processor_is_shared_across_threads() {
         }
     }
 }
+
+#[test]
+fn deep_nesting_is_refused_without_overflowing_the_stack() {
+    let key = format!("{EX}p");
+    let mut document = Value::String("leaf".to_owned());
+    for _ in 0..300 {
+        let mut map = serde_json::Map::new();
+        map.insert(key.clone(), Value::Array(vec![document]));
+        document = Value::Object(map);
+    }
+    let handle = std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(move || {
+            processor()
+                .expand(&document, &Options::default())
+                .map(|_| ())
+        })
+        .expect("spawn");
+    match handle.join().expect("no stack overflow") {
+        Err(error) => assert_eq!(error.code, ErrorCode::NESTING_TOO_DEEP),
+        Ok(()) => panic!("a 600-level document must be refused"),
+    }
+}
