@@ -162,6 +162,11 @@ impl PinnedLoader {
         PinnedLoader::default()
     }
 
+    /// Whether this loader serves `url`: a pinned context or an extra document.
+    pub fn serves(&self, url: &str) -> bool {
+        self.extra.contains_key(url) || PINNED_CONTEXTS.iter().any(|pinned| pinned.url == url)
+    }
+
     /// Adds a document served at `url` in addition to the pinned contexts.
     pub fn with_document(mut self, url: impl Into<String>, document: Value) -> Self {
         self.extra.insert(url.into(), Arc::new(document));

@@ -28,6 +28,8 @@ pub enum LinkedDataError {
 /// JSON-LD processing and canonicalization over the pinned contexts.
 pub struct LinkedData {
     processor: Processor,
+    /// The documents the processor may load (kept to answer [`LinkedData::serves_context`]).
+    loader: Arc<PinnedLoader>,
     canon: CanonOptions,
     /// Canonical proof configurations by shape (see [`LinkedData::canonicalize_proof_config`]).
     config_templates: RwLock<Vec<ConfigTemplate>>,
@@ -36,8 +38,10 @@ pub struct LinkedData {
 impl LinkedData {
     /// A processor over the pinned contexts plus the loader's extra documents.
     pub fn new(loader: PinnedLoader) -> Self {
+        let loader = Arc::new(loader);
         LinkedData {
-            processor: Processor::new(Arc::new(loader)),
+            processor: Processor::new(Arc::clone(&loader) as Arc<dyn brevet_jsonld::DocumentLoader>),
+            loader,
             canon: CanonOptions::default(),
             config_templates: RwLock::new(Vec::new()),
         }
@@ -47,6 +51,11 @@ impl LinkedData {
     pub fn shared() -> &'static LinkedData {
         static SHARED: OnceLock<LinkedData> = OnceLock::new();
         SHARED.get_or_init(|| LinkedData::new(PinnedLoader::new()))
+    }
+
+    /// Whether a context URL is one this instance serves (pinned, or an extra document).
+    pub fn serves_context(&self, url: &str) -> bool {
+        self.loader.serves(url)
     }
 
     fn options() -> Options {

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::contexts::{CREDENTIALS_V1, CREDENTIALS_V2, PINNED_CONTEXTS};
+use crate::contexts::{CREDENTIALS_V1, CREDENTIALS_V2};
 use crate::linked_data::LinkedData;
 
 /// Why a document's contexts are refused.
@@ -103,25 +103,13 @@ fn context_urls(context: &Value, policy: ContextPolicy) -> Result<Vec<String>, C
 }
 
 fn ensure_known(url: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {
-    if PINNED_CONTEXTS.iter().any(|pinned| pinned.url == url) || loader_serves(url, ld) {
+    if ld.serves_context(url) {
         Ok(())
     } else {
         Err(ContextRuleError::Unknown {
             url: url.to_owned(),
         })
     }
-}
-
-/// Whether the caller's loader serves `url` (an extra document such as a test suite's example
-/// context). Asks the processor to load the context alone; the pinned loader never fetches, and
-/// the processed context is cached, so this costs a lookup after the first time.
-fn loader_serves(url: &str, ld: &LinkedData) -> bool {
-    let probe = serde_json::json!({
-        "@context": [url],
-        "@id": "urn:brevet:context-probe",
-        "@type": "urn:brevet:ContextProbe"
-    });
-    ld.expand(&probe).is_ok()
 }
 
 fn check_proofs(
