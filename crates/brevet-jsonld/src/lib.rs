@@ -6,6 +6,7 @@
 
 mod active_context;
 mod cache;
+mod container_mapping;
 mod context;
 mod error;
 mod expand;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::container_mapping::parse_container;
 use crate::context::{
     ActiveContext, Direction, Env, ProcessFlags, ScopedContext, TermDefinition, container, next_id,
 };
@@ -61,7 +62,7 @@ pub(crate) fn expand_iri_defining(
     Ok(expand_iri(state.active, value, document_relative, vocab).map(|iri| iri.into_owned()))
 }
 
-fn invalid(code: ErrorCode, term: &str, why: &str) -> JsonLdError {
+pub(crate) fn invalid(code: ErrorCode, term: &str, why: &str) -> JsonLdError {
     JsonLdError::new(code, format!("term {term}: {why}"))
 }
 
@@ -572,44 +573,4 @@ fn finish(
     state.active.terms.insert(Arc::clone(&term), definition);
     state.defined.insert(term.to_string(), true);
     Ok(())
-}
-
-fn parse_container(term: &str, value: &Value, json_ld_10: bool) -> Result<u8, JsonLdError> {
-    let bad = || {
-        invalid(
-            ErrorCode::INVALID_CONTAINER_MAPPING,
-            term,
-            "invalid @container",
-        )
-    };
-    let mut flags = 0u8;
-    match value {
-        Value::String(keyword) => {
-            flags = container::flag(keyword).ok_or_else(bad)?;
-            if json_ld_10 && matches!(keyword.as_str(), "@graph" | "@id" | "@type") {
-                return Err(bad());
-            }
-        }
-        Value::Array(items) => {
-            if json_ld_10 {
-                return Err(bad());
-            }
-            for item in items {
-                let flag = item.as_str().and_then(container::flag).ok_or_else(bad)?;
-                if flags & flag != 0 {
-                    return Err(bad());
-                }
-                flags |= flag;
-            }
-            let without_set = flags & !container::SET;
-            let valid = without_set.count_ones() <= 1
-                || without_set == container::GRAPH | container::ID
-                || without_set == container::GRAPH | container::INDEX;
-            if !valid || (flags & container::LIST != 0 && flags != container::LIST) {
-                return Err(bad());
-            }
-        }
-        _ => return Err(bad()),
-    }
-    Ok(flags)
 }
