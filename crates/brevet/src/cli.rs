@@ -65,6 +65,12 @@ pub(crate) enum Command {
     /// revocation list, verifies the badge offline against that list, and prints where the files
     /// are and the verification report. Exit status 0 when verified.
     Demo(DemoArgs),
+    /// Run the Brevet server: JSON API, VC-API, public credential pages, verify page and
+    /// dashboard, on an embedded SQLite database (default) or PostgreSQL.
+    Serve(crate::cli_server::ServeArgs),
+    /// Manage organisations (tenants) from the command line.
+    #[command(subcommand)]
+    Org(crate::cli_server::OrgCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,9 +3,9 @@
 //! invalid, 2 unreadable input or something that could not be checked.
 
 mod cli;
+mod cli_server;
 mod clock;
 mod commands;
-mod http;
 mod input;
 mod report;
 mod sample;

@@ -8,8 +8,8 @@ use anyhow::Context;
 use brevet_core::verify::{DidSource, SourceError, StatusListSource};
 use serde_json::Value;
 
-use crate::http::GuardedClient;
 use crate::input::read_json;
+use brevet_app::http::GuardedClient;
 
 /// Documents from files, then from the network.
 pub(crate) struct CliSources {

@@ -4,6 +4,9 @@
 mod bench;
 mod demo;
 mod keys;
+mod org;
+mod serve;
+mod server_setup;
 mod sign;
 mod status_list;
 mod verify;
@@ -65,5 +68,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::StatusList(StatusListCommand::Create(args)) => status_list::create(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Org(crate::cli_server::OrgCommand::Create(args)) => org::create(&args),
     }
 }

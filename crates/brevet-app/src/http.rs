@@ -18,13 +18,13 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// The most a fetch may take, end to end.
-pub(crate) const TIME_CAP: Duration = Duration::from_secs(5);
+pub const TIME_CAP: Duration = Duration::from_secs(5);
 /// The largest body accepted.
-pub(crate) const SIZE_CAP: u64 = 1024 * 1024;
+pub const SIZE_CAP: u64 = 1024 * 1024;
 
 /// Why a fetch failed.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum FetchError {
+pub enum FetchError {
     #[error("refusing {url}: only https:// URLs are fetched")]
     NotHttps { url: String },
     #[error("fetching {url}: {reason}")]
@@ -34,14 +34,31 @@ pub(crate) enum FetchError {
 }
 
 /// A guarded HTTPS client.
-pub(crate) struct GuardedClient {
+pub struct GuardedClient {
     agent: ureq::Agent,
+    allow_private_network: bool,
+}
+
+impl std::fmt::Debug for GuardedClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "GuardedClient(allow_private_network: {})",
+            self.allow_private_network
+        )
+    }
 }
 
 impl GuardedClient {
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
+        GuardedClient::with_private_network(false)
+    }
+
+    /// A client that, when `allow_private_network` is set (tests only), also connects to
+    /// loopback and private addresses and over plain `http://`.
+    pub fn with_private_network(allow_private_network: bool) -> Self {
         let config = Config::builder()
-            .https_only(true)
+            .https_only(!allow_private_network)
             .max_redirects(0)
             .max_redirects_will_error(true)
             .proxy(None)
@@ -52,14 +69,21 @@ impl GuardedClient {
         let agent = ureq::Agent::with_parts(
             config,
             DefaultConnector::default(),
-            PublicOnlyResolver::default(),
+            PublicOnlyResolver {
+                inner: DefaultResolver::default(),
+                allow_private_network,
+            },
         );
-        GuardedClient { agent }
+        GuardedClient {
+            agent,
+            allow_private_network,
+        }
     }
 
     /// Fetches a JSON document (as text) from an https:// URL, within the caps.
-    pub(crate) fn get_text(&self, url: &str, accept: &str) -> Result<String, FetchError> {
-        if !url.starts_with("https://") {
+    pub fn get_text(&self, url: &str, accept: &str) -> Result<String, FetchError> {
+        let plain_http_allowed = self.allow_private_network && url.starts_with("http://");
+        if !url.starts_with("https://") && !plain_http_allowed {
             return Err(FetchError::NotHttps {
                 url: url.to_owned(),
             });
@@ -109,10 +133,11 @@ fn describe(error: &ureq::Error) -> String {
     }
 }
 
-/// Resolves with the system resolver, then refuses every non-public address.
-#[derive(Default)]
+/// Resolves with the system resolver, then refuses every non-public address (unless the
+/// private network is allowed, for tests).
 struct PublicOnlyResolver {
     inner: DefaultResolver,
+    allow_private_network: bool,
 }
 
 impl fmt::Debug for PublicOnlyResolver {
@@ -131,7 +156,7 @@ impl Resolver for PublicOnlyResolver {
         let resolved = self.inner.resolve(uri, config, timeout)?;
         let mut public = self.empty();
         for address in resolved.iter() {
-            if !is_public(address.ip()) {
+            if !self.allow_private_network && !is_public(address.ip()) {
                 return Err(ureq::Error::Io(io::Error::new(
                     io::ErrorKind::PermissionDenied,
                     format!(
@@ -153,7 +178,7 @@ impl Resolver for PublicOnlyResolver {
 
 /// Whether an address is on the public internet (not loopback, private, link-local, CGNAT, ULA,
 /// multicast, documentation, benchmarking, reserved, unspecified or IPv4-mapped/translated).
-pub(crate) fn is_public(address: IpAddr) -> bool {
+pub fn is_public(address: IpAddr) -> bool {
     match address {
         IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => is_public_v6(v6),

@@ -1,0 +1,140 @@
+//! Brevet's use cases: the Rust API that both the HTTP server and the command line call.
+//! [`App`] holds the store, the master key, the clock and the outbound client; each use case
+//! owns its transaction boundary (one transaction per award, per status change).
+//!
+//! Map: [`orgs`] (organisations, DIDs, issuer profiles), [`signing`] (issuer keys, rotation,
+//! master-key rotation), [`status`] (status list indices, revocation and suspension,
+//! publication), [`issuance`] (awards and VC-API issue), [`verification`] (the core verifier
+//! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`auth`]
+//! (principals, roles, API keys).
+
+pub mod auth;
+pub mod clock;
+pub mod credentials;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod issuance;
+pub mod master_key;
+pub mod orgs;
+pub mod signing;
+pub mod status;
+pub mod verification;
+
+use std::sync::Arc;
+
+use brevet_core::linked_data::LinkedData;
+use brevet_store::Store;
+
+pub use auth::{Principal, Role};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::AppError;
+pub use master_key::MasterKey;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// The public base URL (`https://badges.example.org`), without a trailing slash. Credential
+    /// pages, status lists and did:web identifiers are derived from it.
+    pub base_url: String,
+    /// Lets the outbound client reach loopback and private addresses (tests only).
+    pub allow_private_network: bool,
+    /// The `ttl` published on status lists, in milliseconds.
+    pub status_list_ttl_ms: u64,
+}
+
+impl AppConfig {
+    pub fn new(base_url: &str) -> AppConfig {
+        AppConfig {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            allow_private_network: false,
+            status_list_ttl_ms: 300_000,
+        }
+    }
+}
+
+/// The application: cheap to clone (everything is shared).
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: AppConfig,
+    clock: Arc<dyn Clock>,
+    master: MasterKey,
+    http: http::GuardedClient,
+    keys: signing::KeyCache,
+    verify_cache: verification::VerifyCache,
+}
+
+impl App {
+    pub fn new(store: Store, config: AppConfig, master: MasterKey, clock: Arc<dyn Clock>) -> App {
+        let http = http::GuardedClient::with_private_network(config.allow_private_network);
+        App {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                clock,
+                master,
+                http,
+                keys: signing::KeyCache::default(),
+                verify_cache: verification::VerifyCache::default(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.inner.config
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
+    }
+
+    /// The current time as unix seconds.
+    pub fn now_unix(&self) -> i64 {
+        self.inner.clock.now().unix_timestamp()
+    }
+
+    pub(crate) fn master(&self) -> &MasterKey {
+        &self.inner.master
+    }
+
+    pub(crate) fn http(&self) -> &http::GuardedClient {
+        &self.inner.http
+    }
+
+    /// The JSON-LD processor over the pinned contexts.
+    pub fn linked_data(&self) -> &'static LinkedData {
+        LinkedData::shared()
+    }
+
+    /// Records an audit event (never secrets or email addresses in `detail`).
+    pub async fn audit(
+        &self,
+        conn: &mut brevet_store::AnyConnection,
+        org_id: Option<&str>,
+        actor: &str,
+        action: &str,
+        target: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), AppError> {
+        let record = brevet_store::audit::AuditRecord {
+            id: ids::new_id(),
+            org_id: org_id.map(str::to_owned),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            target: target.map(str::to_owned),
+            detail: detail.map(str::to_owned),
+            at: self.now_unix(),
+        };
+        brevet_store::audit::insert(conn, &record).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,91 @@
+//! Organisations (tenants): the issuers of credentials.
+
+use sqlx::{AnyConnection, FromRow};
+
+use crate::StoreError;
+
+/// One organisation.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct OrgRecord {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub description: Option<String>,
+    pub logo_image_id: Option<String>,
+    pub linkedin_org_id: Option<String>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, slug, name, url, email, description, logo_image_id, linkedin_org_id, created_at";
+
+pub async fn insert(conn: &mut AnyConnection, org: &OrgRecord) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO orgs (id, slug, name, url, email, description, logo_image_id, linkedin_org_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&org.id)
+    .bind(&org.slug)
+    .bind(&org.name)
+    .bind(&org.url)
+    .bind(&org.email)
+    .bind(&org.description)
+    .bind(&org.logo_image_id)
+    .bind(&org.linkedin_org_id)
+    .bind(org.created_at)
+    .execute(conn)
+    .await
+    .map_err(|error| StoreError::conflict_on(error, "an organisation with this slug exists"))?;
+    Ok(())
+}
+
+/// Updates the editable profile fields (name, url, email, description, logo, LinkedIn id).
+pub async fn update_profile(conn: &mut AnyConnection, org: &OrgRecord) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE orgs SET name = $2, url = $3, email = $4, description = $5, logo_image_id = $6, \
+         linkedin_org_id = $7 WHERE id = $1",
+    )
+    .bind(&org.id)
+    .bind(&org.name)
+    .bind(&org.url)
+    .bind(&org.email)
+    .bind(&org.description)
+    .bind(&org.logo_image_id)
+    .bind(&org.linkedin_org_id)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<OrgRecord, StoreError> {
+    sqlx::query_as::<_, OrgRecord>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM orgs WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+pub async fn get_by_slug(conn: &mut AnyConnection, slug: &str) -> Result<OrgRecord, StoreError> {
+    sqlx::query_as::<_, OrgRecord>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM orgs WHERE slug = $1"
+    )))
+    .bind(slug)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<OrgRecord>, StoreError> {
+    Ok(sqlx::query_as::<_, OrgRecord>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM orgs ORDER BY created_at, id"
+    )))
+    .fetch_all(conn)
+    .await?)
+}
