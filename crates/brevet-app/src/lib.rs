@@ -6,7 +6,8 @@
 //! master-key rotation), [`status`] (status list indices, revocation and suspension,
 //! publication), [`issuance`] (awards and VC-API issue), [`verification`] (the core verifier
 //! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`auth`]
-//! (principals, roles, API keys).
+//! (principals, roles, API keys), [`sessions`] (dashboard sign-in, CSRF tokens), [`invitations`]
+//! (members invited by email, password resets), [`oauth`] (client-credentials grant), [`mail`].
 
 pub mod auth;
 pub mod clock;
@@ -14,9 +15,13 @@ pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod invitations;
 pub mod issuance;
+pub mod mail;
 pub mod master_key;
+pub mod oauth;
 pub mod orgs;
+pub mod sessions;
 pub mod signing;
 pub mod status;
 pub mod verification;
@@ -67,6 +72,8 @@ struct Inner {
     http: http::GuardedClient,
     keys: signing::KeyCache,
     verify_cache: verification::VerifyCache,
+    mailer: std::sync::RwLock<Option<mail::Mailer>>,
+    limiter: sessions::RateLimiter,
 }
 
 impl App {
@@ -81,8 +88,37 @@ impl App {
                 http,
                 keys: signing::KeyCache::default(),
                 verify_cache: verification::VerifyCache::default(),
+                mailer: std::sync::RwLock::new(None),
+                limiter: sessions::RateLimiter::default(),
             }),
         }
+    }
+
+    /// Sends mail (invitations, password resets) through `mailer`; without one, invitations
+    /// are refused and reset mails are dropped with a warning.
+    pub fn with_mailer(self, mailer: mail::Mailer) -> App {
+        self.set_mailer(mailer);
+        self
+    }
+
+    /// Replaces the mailer (also on a running application: it is shared by every clone).
+    pub fn set_mailer(&self, mailer: mail::Mailer) {
+        match self.inner.mailer.write() {
+            Ok(mut slot) => *slot = Some(mailer),
+            Err(poisoned) => *poisoned.into_inner() = Some(mailer),
+        }
+    }
+
+    /// The configured mailer, if any.
+    pub fn mailer(&self) -> Option<mail::Mailer> {
+        match self.inner.mailer.read() {
+            Ok(slot) => slot.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub(crate) fn limiter(&self) -> &sessions::RateLimiter {
+        &self.inner.limiter
     }
 
     pub fn store(&self) -> &Store {
