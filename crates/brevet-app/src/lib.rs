@@ -6,12 +6,12 @@
 //! master-key rotation), [`status`] (status list indices, revocation and suspension,
 //! publication), [`issuance`] (awards and VC-API issue), [`verification`] (the core verifier
 //! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`auth`]
-//! (principals, roles, API keys), [`sessions`] (dashboard sign-in, CSRF tokens), [`invitations`]
-//! (members invited by email, password resets), [`oauth`] (client-credentials grant), [`mail`].
+//! (principals, roles, API keys).
 
 pub mod auth;
 pub mod clock;
 pub mod credentials;
+pub mod dashboard;
 pub mod error;
 pub mod http;
 pub mod ids;

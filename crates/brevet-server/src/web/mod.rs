@@ -2,7 +2,9 @@
 //! submodules. Templates are minijinja files under `templates/`, embedded at build time and
 //! auto-escaped; every page gets a strict Content Security Policy (no inline script).
 
+pub mod dashboard;
 pub mod home;
+pub mod session;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -20,6 +22,7 @@ pub const STYLESHEET: &str = include_str!("../../static/brevet.css");
 fn all_templates() -> Vec<(&'static str, &'static str)> {
     let mut templates = vec![("layout.html", include_str!("../../templates/layout.html"))];
     templates.extend_from_slice(home::TEMPLATES);
+    templates.extend_from_slice(dashboard::TEMPLATES);
     templates
 }
 
@@ -108,6 +111,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/brevet.css", get(stylesheet))
         .merge(home::routes())
+        .merge(dashboard::routes())
 }
 
 async fn stylesheet() -> Response {
