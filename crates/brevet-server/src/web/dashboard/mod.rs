@@ -212,6 +212,10 @@ pub fn error_page(
         None => Map::new(),
     };
     context.insert("signed_in".into(), json!(session.is_some()));
+    context.insert(
+        "title".into(),
+        json!(status.canonical_reason().unwrap_or("Error")),
+    );
     context.insert("status".into(), json!(status.as_u16()));
     context.insert("message".into(), json!(message));
     context.insert("nav".into(), json!(""));
