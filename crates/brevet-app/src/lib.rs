@@ -8,14 +8,18 @@
 //! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`auth`]
 //! (principals, roles, API keys).
 
+pub mod achievements;
 pub mod auth;
 pub mod clock;
 pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod images;
 pub mod issuance;
 pub mod master_key;
+pub mod members;
+pub mod org_profile;
 pub mod orgs;
 pub mod signing;
 pub mod status;
