@@ -8,6 +8,7 @@
 //! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`auth`]
 //! (principals, roles, API keys).
 
+pub mod achievements;
 pub mod auth;
 pub mod clock;
 pub mod credentials;
@@ -15,11 +16,14 @@ pub mod dashboard;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod images;
 pub mod invitations;
 pub mod issuance;
 pub mod mail;
 pub mod master_key;
+pub mod members;
 pub mod oauth;
+pub mod org_profile;
 pub mod orgs;
 pub mod sessions;
 pub mod signing;
