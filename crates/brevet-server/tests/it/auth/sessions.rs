@@ -242,6 +242,25 @@ async fn forms_without_the_right_csrf_token_are_refused_and_change_nothing() {
             )
             .await;
         assert_eq!(foreign.status, 403, "{db:?}");
+        // Without an Origin, a foreign Referer is refused too.
+        let referred = server
+            .request(
+                brevet_test_support::Request::method("POST", "/dashboard/api-keys")
+                    .body(
+                        "application/x-www-form-urlencoded",
+                        form_body(&[("csrf", &csrf), ("name", "ci"), ("role", "issuer")]),
+                    )
+                    .header("referer", "https://evil.example/page")
+                    .header(
+                        "cookie",
+                        &format!(
+                            "brevet_session={}",
+                            browser.cookie("brevet_session").unwrap()
+                        ),
+                    ),
+            )
+            .await;
+        assert_eq!(referred.status, 403, "{db:?}");
         // Another user's token does not work either.
         add_member(
             &server,
