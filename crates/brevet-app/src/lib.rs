@@ -12,6 +12,7 @@ pub mod auth;
 pub mod clock;
 pub mod credentials;
 pub mod error;
+pub mod fetch_cache;
 pub mod http;
 pub mod ids;
 pub mod issuance;
@@ -67,6 +68,7 @@ struct Inner {
     http: http::GuardedClient,
     keys: signing::KeyCache,
     verify_cache: verification::VerifyCache,
+    fetched: fetch_cache::FetchCache,
 }
 
 impl App {
@@ -81,6 +83,7 @@ impl App {
                 http,
                 keys: signing::KeyCache::default(),
                 verify_cache: verification::VerifyCache::default(),
+                fetched: fetch_cache::FetchCache::default(),
             }),
         }
     }
