@@ -1,12 +1,11 @@
 //! The Expansion algorithm (JSON-LD 1.1 API 5.1) and Value Expansion (5.3).
 
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::context::{ActiveContext, Env, ProcessFlags, TermDefinition, container};
+use crate::context::{ActiveContext, Env, ProcessFlags, ScopedContext, TermDefinition, container};
 use crate::error::fail;
 use crate::expand_maps::finish_object;
 use crate::iri::{is_absolute_iri, is_blank_node, is_keyword};
@@ -24,7 +23,7 @@ pub(crate) struct Expander<'a, 'e> {
 }
 
 /// Deepest nesting of arrays and objects expansion accepts (the stack must not overflow).
-const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 impl Expander<'_, '_> {
     pub(crate) fn safe_fail<T>(
@@ -208,10 +207,14 @@ impl Expander<'_, '_> {
                 }
                 Ok(Value::Array(result))
             }
-            Value::Object(map) => {
-                let scoped = property_scoped.cloned();
-                self.expand_object(active, active_property, map, base_url, from_map, scoped)
-            }
+            Value::Object(map) => self.expand_object(
+                active,
+                active_property,
+                map,
+                base_url,
+                from_map,
+                property_scoped.map(Arc::as_ref),
+            ),
             scalar => {
                 if matches!(active_property, None | Some("@graph")) {
                     self.safe_fail::<()>(ErrorCode::SAFE_DROPPED_OBJECT, || {
@@ -241,8 +244,38 @@ impl Expander<'_, '_> {
         element: &Map<String, Value>,
         base_url: Option<&str>,
         from_map: bool,
-        property_scoped: Option<Arc<crate::context::ScopedContext>>,
+        property_scoped: Option<&ScopedContext>,
     ) -> Result<Value, JsonLdError> {
+        let contexts = self.node_contexts(active, element, base_url, from_map, property_scoped)?;
+        let context = contexts.context;
+        let input_type = contexts
+            .first_type
+            .and_then(|first| as_slice(first).last())
+            .and_then(Value::as_str)
+            .and_then(|last| expand_iri(&context, last, true, true));
+        let mut result = Map::with_capacity(element.len());
+        let state = EntryState {
+            context: &context,
+            type_scoped: &contexts.type_scoped,
+            active_property,
+            base_url,
+            input_type: input_type.as_deref(),
+        };
+        self.expand_entries(&state, element, &mut result)?;
+        finish_object(self, result, active_property)
+    }
+
+    /// Steps 7-11 of the Expansion algorithm for a map: the context its entries are expanded
+    /// with (the previous context restored, the property-scoped, embedded and type-scoped
+    /// contexts applied) and the type-scoped context its `@type` values are expanded with.
+    pub(crate) fn node_contexts<'v>(
+        &self,
+        active: &Arc<ActiveContext>,
+        element: &'v Map<String, Value>,
+        base_url: Option<&str>,
+        from_map: bool,
+        property_scoped: Option<&ScopedContext>,
+    ) -> Result<NodeContexts<'v>, JsonLdError> {
         let mut context = Arc::clone(active);
         if let Some(previous) = &active.previous
             && !from_map
@@ -263,7 +296,7 @@ impl Expander<'_, '_> {
                 override_protected: true,
                 ..ProcessFlags::DEFAULT
             };
-            context = self.env.process_scoped(&context, &scoped, flags)?;
+            context = self.env.process_scoped(&context, scoped, flags)?;
         }
         let local_context = element
             .iter()
@@ -272,7 +305,9 @@ impl Expander<'_, '_> {
             context = self.env.process_embedded(&context, local, base_url)?;
         }
         let type_scoped = Arc::clone(&context);
-        let mut type_keys: Vec<(&String, &Value)> = Vec::new();
+        // Entries expanding to @type, in key order (usually just one: no allocation then).
+        let mut first_type: Option<(&'v String, &'v Value)> = None;
+        let mut more_types: Vec<(&'v String, &'v Value)> = Vec::new();
         for (key, value) in element {
             let is_type = key == "@type"
                 || (context
@@ -281,54 +316,57 @@ impl Expander<'_, '_> {
                     .any(|alias| alias.as_ref() == key.as_str())
                     && expands_to(&context, key, "@type"));
             if is_type {
-                type_keys.push((key, value));
+                if first_type.is_none() {
+                    first_type = Some((key, value));
+                } else {
+                    more_types.push((key, value));
+                }
             }
         }
-        if type_keys.len() > 1 {
-            type_keys.sort_by_key(|entry| entry.0);
-        }
-        let mut input_type: Option<Cow<'_, str>> = None;
-        for (_, value) in &type_keys {
-            let single_term: &str;
-            let mut sorted: Vec<&str>;
-            let terms: &[&str] = match value {
-                Value::String(single) => {
-                    single_term = single.as_str();
-                    std::slice::from_ref(&single_term)
-                }
-                other => {
-                    sorted = as_slice(other).iter().filter_map(Value::as_str).collect();
-                    sorted.sort_unstable();
-                    &sorted
-                }
-            };
-            for term in terms {
+        let type_keys: &[(&String, &Value)] = match first_type {
+            Some(first) if !more_types.is_empty() => {
+                more_types.push(first);
+                more_types.sort_by_key(|entry| entry.0);
+                &more_types
+            }
+            _ => first_type.as_slice(),
+        };
+        let flags = ProcessFlags {
+            propagate: false,
+            ..ProcessFlags::DEFAULT
+        };
+        for (_, value) in type_keys {
+            // The type-scoped contexts apply in lexicographical order of the types; types
+            // without one are skipped, so only those with one are sorted (usually none or one).
+            let mut first_scoped: Option<(&str, &Arc<ScopedContext>)> = None;
+            let mut more_scoped: Vec<(&str, &Arc<ScopedContext>)> = Vec::new();
+            for term in as_slice(value).iter().filter_map(Value::as_str) {
                 if let Some(definition) = type_scoped.term(term)
                     && let Some(scoped) = &definition.context
                 {
-                    let flags = ProcessFlags {
-                        propagate: false,
-                        ..ProcessFlags::DEFAULT
-                    };
-                    context = self.env.process_scoped(&context, scoped, flags)?;
+                    match first_scoped {
+                        None => first_scoped = Some((term, scoped)),
+                        Some(_) => more_scoped.push((term, scoped)),
+                    }
                 }
             }
+            let ordered: &[(&str, &Arc<ScopedContext>)] = match first_scoped {
+                Some(first) if !more_scoped.is_empty() => {
+                    more_scoped.push(first);
+                    more_scoped.sort_by_key(|entry| entry.0);
+                    &more_scoped
+                }
+                _ => first_scoped.as_slice(),
+            };
+            for (_, scoped) in ordered {
+                context = self.env.process_scoped(&context, scoped, flags)?;
+            }
         }
-        if let Some((_, first)) = type_keys.first()
-            && let Some(last) = as_slice(first).last().and_then(Value::as_str)
-        {
-            input_type = expand_iri(&context, last, true, true);
-        }
-        let mut result = Map::with_capacity(element.len());
-        let state = EntryState {
-            context: &context,
-            type_scoped: &type_scoped,
-            active_property,
-            base_url,
-            input_type: input_type.as_deref(),
-        };
-        self.expand_entries(&state, element, &mut result)?;
-        finish_object(self, result, active_property)
+        Ok(NodeContexts {
+            context,
+            type_scoped,
+            first_type: type_keys.first().map(|(_, value)| *value),
+        })
     }
 
     /// Steps 13 and 14 of the Expansion algorithm (entries, then nested entries).
@@ -545,6 +583,14 @@ pub(crate) struct EntryState<'a> {
     pub(crate) active_property: Option<&'a str>,
     pub(crate) base_url: Option<&'a str>,
     pub(crate) input_type: Option<&'a str>,
+}
+
+/// The contexts of one node object's entries (see [`Expander::node_contexts`]).
+pub(crate) struct NodeContexts<'v> {
+    pub(crate) context: Arc<ActiveContext>,
+    pub(crate) type_scoped: Arc<ActiveContext>,
+    /// The value of the first entry expanding to `@type` (in sorted key order).
+    pub(crate) first_type: Option<&'v Value>,
 }
 
 pub(crate) enum KeywordValue {

@@ -16,6 +16,7 @@ mod fast_hash;
 mod iri;
 mod iri_expansion;
 mod loader;
+mod lossless;
 mod node_map;
 mod processor;
 mod rdf_literal;
