@@ -103,7 +103,7 @@ pub fn sign_credential_with_method(
 /// Refuses a document that JSON-LD safe mode would not carry over whole (an undefined term, a
 /// relative IRI): `DATA_LOSS_DETECTION_ERROR` naming the term.
 pub(crate) fn ensure_lossless(document: &Value, ld: &LinkedData) -> Result<(), IssueError> {
-    match ld.expand(&without_proof(document)) {
+    match ld.check_lossless(&without_proof(document)) {
         Ok(_) => Ok(()),
         Err(error) => match ProofError::from(error) {
             ProofError::DataLoss(reason) => Err(IssueError::DataLoss(reason)),
