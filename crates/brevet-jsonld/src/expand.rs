@@ -1,5 +1,6 @@
 //! The Expansion algorithm (JSON-LD 1.1 API 5.1) and Value Expansion (5.3).
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Arc;
 
@@ -268,15 +269,17 @@ impl Expander<'_, '_> {
     /// Steps 7-11 of the Expansion algorithm for a map: the context its entries are expanded
     /// with (the previous context restored, the property-scoped, embedded and type-scoped
     /// contexts applied) and the type-scoped context its `@type` values are expanded with.
-    pub(crate) fn node_contexts<'v>(
+    pub(crate) fn node_contexts<'a, 'v>(
         &self,
-        active: &Arc<ActiveContext>,
+        active: &'a Arc<ActiveContext>,
         element: &'v Map<String, Value>,
         base_url: Option<&str>,
         from_map: bool,
         property_scoped: Option<&ScopedContext>,
-    ) -> Result<NodeContexts<'v>, JsonLdError> {
-        let mut context = Arc::clone(active);
+    ) -> Result<NodeContexts<'a, 'v>, JsonLdError> {
+        // Borrowed until a context is processed: no reference count traffic for the many
+        // objects whose context does not change.
+        let mut context: Cow<'a, Arc<ActiveContext>> = Cow::Borrowed(active);
         if let Some(previous) = &active.previous
             && !from_map
         {
@@ -288,7 +291,7 @@ impl Expander<'_, '_> {
             let only_id =
                 element.len() == 1 && element.keys().all(|key| expands_to(active, key, "@id"));
             if !keeps && !only_id {
-                context = Arc::clone(previous);
+                context = Cow::Borrowed(previous);
             }
         }
         if let Some(scoped) = property_scoped {
@@ -296,15 +299,15 @@ impl Expander<'_, '_> {
                 override_protected: true,
                 ..ProcessFlags::DEFAULT
             };
-            context = self.env.process_scoped(&context, scoped, flags)?;
+            context = Cow::Owned(self.env.process_scoped(&context, scoped, flags)?);
         }
         let local_context = element
             .iter()
             .find_map(|(key, value)| (key == "@context").then_some(value));
         if let Some(local) = local_context {
-            context = self.env.process_embedded(&context, local, base_url)?;
+            context = Cow::Owned(self.env.process_embedded(&context, local, base_url)?);
         }
-        let type_scoped = Arc::clone(&context);
+        let type_scoped = context.clone();
         // Entries expanding to @type, in key order (usually just one: no allocation then).
         let mut first_type: Option<(&'v String, &'v Value)> = None;
         let mut more_types: Vec<(&'v String, &'v Value)> = Vec::new();
@@ -359,7 +362,7 @@ impl Expander<'_, '_> {
                 _ => first_scoped.as_slice(),
             };
             for (_, scoped) in ordered {
-                context = self.env.process_scoped(&context, scoped, flags)?;
+                context = Cow::Owned(self.env.process_scoped(&context, scoped, flags)?);
             }
         }
         Ok(NodeContexts {
@@ -586,9 +589,9 @@ pub(crate) struct EntryState<'a> {
 }
 
 /// The contexts of one node object's entries (see [`Expander::node_contexts`]).
-pub(crate) struct NodeContexts<'v> {
-    pub(crate) context: Arc<ActiveContext>,
-    pub(crate) type_scoped: Arc<ActiveContext>,
+pub(crate) struct NodeContexts<'a, 'v> {
+    pub(crate) context: Cow<'a, Arc<ActiveContext>>,
+    pub(crate) type_scoped: Cow<'a, Arc<ActiveContext>>,
     /// The value of the first entry expanding to `@type` (in sorted key order).
     pub(crate) first_type: Option<&'v Value>,
 }
