@@ -238,7 +238,7 @@ fn profile_issue_and_verify() {
         } else if op == "lossless" {
             std::hint::black_box(ld.check_lossless(&unsigned).ok());
         } else if op == "model" {
-            std::hint::black_box(crate::model::check_unsigned_for_issuance(&unsigned).ok());
+            std::hint::black_box(crate::model::check_for_issuance(&unsigned).ok());
         } else if op.ends_with("config") {
             std::hint::black_box(ld.canonicalize(&config).ok());
         } else if op.ends_with("document") {
@@ -310,7 +310,7 @@ fn bench_jcs_issue_steps() {
         );
     });
     best_us("  model check", batch, || {
-        std::hint::black_box(crate::model::check_unsigned_for_issuance(&unsigned).ok());
+        std::hint::black_box(crate::model::check_for_issuance(&unsigned).ok());
     });
     best_us("  context check", batch, || {
         std::hint::black_box(check_contexts_with(&unsigned, ld, ContextPolicy::AllowInline).ok());
