@@ -50,7 +50,9 @@ mod tests {
             let object: Map<String, Value> = (0..size)
                 .map(|index| (format!("key{index}"), json!(index)))
                 .collect();
-            for probe in ["key0", "key3", "key16", "key39", "kez3", "key3 ", "missing", ""] {
+            for probe in [
+                "key0", "key3", "key16", "key39", "kez3", "key3 ", "missing", "",
+            ] {
                 assert_eq!(object.field(probe), object.get(probe), "{size} {probe}");
                 assert_eq!(object.has_field(probe), object.contains_key(probe));
             }

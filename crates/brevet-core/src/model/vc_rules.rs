@@ -284,7 +284,7 @@ fn check_types<'a>(credential: &'a Map<String, Value>, findings: &mut Findings) 
             return Vec::new();
         }
     };
-    if !types.iter().any(|kind| *kind == "VerifiableCredential") {
+    if !types.contains(&"VerifiableCredential") {
         findings.malformed(path, "type must include VerifiableCredential");
     }
     types

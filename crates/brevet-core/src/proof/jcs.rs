@@ -141,7 +141,7 @@ pub(super) fn write_object<'a>(
         &mut heap
     };
     if sorted.iter().all(|(key, _)| key.is_ascii()) {
-        sorted.sort_unstable_by(|(left, _), (right, _)| left.cmp(right));
+        sorted.sort_unstable_by_key(|(key, _)| *key);
     } else {
         sorted.sort_unstable_by(|(left, _), (right, _)| utf16_order(left, right));
     }

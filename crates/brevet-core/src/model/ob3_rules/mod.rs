@@ -81,7 +81,7 @@ impl Rules<'_> {
         keys: &[&str],
     ) {
         for key in keys {
-            if !object.has_field(*key) {
+            if !object.has_field(key) {
                 self.findings
                     .malformed_at(path, format!("{class} requires {key} (OB 3.0 schema)"));
             }
@@ -112,7 +112,7 @@ impl Rules<'_> {
     /// Optional string properties.
     fn strings(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, keys: &[&str]) {
         for key in keys {
-            if let Some(value) = object.field(*key)
+            if let Some(value) = object.field(key)
                 && !value.is_string()
             {
                 self.findings
