@@ -17,6 +17,7 @@ mod iri;
 mod iri_expansion;
 mod loader;
 mod lossless;
+mod node_contexts;
 mod node_map;
 mod processor;
 mod rdf_literal;
