@@ -3,6 +3,7 @@
 //! auto-escaped; every page gets a strict Content Security Policy (no inline script).
 
 pub mod home;
+pub mod setup;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -20,6 +21,7 @@ pub const STYLESHEET: &str = include_str!("../../static/brevet.css");
 fn all_templates() -> Vec<(&'static str, &'static str)> {
     let mut templates = vec![("layout.html", include_str!("../../templates/layout.html"))];
     templates.extend_from_slice(home::TEMPLATES);
+    templates.extend_from_slice(setup::TEMPLATES);
     templates
 }
 
@@ -108,6 +110,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/brevet.css", get(stylesheet))
         .merge(home::routes())
+        .merge(setup::routes())
 }
 
 async fn stylesheet() -> Response {

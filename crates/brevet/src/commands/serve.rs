@@ -18,6 +18,10 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Failure> {
 async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let app = open_app(&args.options).await?;
     let state = brevet_server::AppState::new(app.clone());
+    let setup_url = state
+        .arm_setup()
+        .await
+        .context("checking for organisations")?;
     let router = brevet_server::router(state);
     let listener = tokio::net::TcpListener::bind(&args.options.bind)
         .await
@@ -28,6 +32,9 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         base_url(&args.options),
         app.store().backend().as_str()
     );
+    if let Some(url) = setup_url {
+        println!("First run: open {url} to create your organisation (this link works once).");
+    }
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -1,0 +1,5 @@
+//! Brevet server integration tests: one binary, one module per area.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod setup;
