@@ -154,7 +154,12 @@ impl App {
         let own_did = self.did_for_slug(&org.slug);
         match credential.get("issuer") {
             None => {
-                credential.insert("issuer".into(), self.issuer_profile(&org));
+                let profile = if uses_open_badges_context(&credential) {
+                    self.issuer_profile(&org)
+                } else {
+                    plain_issuer(&own_did, &org)
+                };
+                credential.insert("issuer".into(), profile);
             }
             Some(issuer) => check_issuer(issuer, &own_did)?,
         }
@@ -315,6 +320,29 @@ fn require_vc2(credential: &Map<String, Value>) -> Result<(), AppError> {
             format!("the credential's first @context must be {CREDENTIALS_V2} (VC 2.0)"),
         )),
     }
+}
+
+/// Whether the credential uses an Open Badges 3.0 context (which defines `Profile`).
+fn uses_open_badges_context(credential: &Map<String, Value>) -> bool {
+    one_or_many(credential.get("@context"))
+        .into_iter()
+        .filter_map(Value::as_str)
+        .any(|url| url.starts_with(OB_CONTEXT_PREFIX))
+}
+
+const OB_CONTEXT_PREFIX: &str = "https://purl.imsglobal.org/spec/ob/v3p0/";
+
+/// The issuer of a credential without the Open Badges context: the organisation's DID with the
+/// terms the VC 2.0 context defines for it (`name`, `description`), nothing that context would
+/// leave undefined.
+fn plain_issuer(own_did: &str, org: &brevet_store::orgs::OrgRecord) -> Value {
+    let mut issuer = Map::new();
+    issuer.insert("id".into(), json!(own_did));
+    issuer.insert("name".into(), json!(org.name));
+    if let Some(description) = &org.description {
+        issuer.insert("description".into(), json!(description));
+    }
+    Value::Object(issuer)
 }
 
 /// The issuer, when given, must be the organisation (as a string or a Profile with that `id`).
