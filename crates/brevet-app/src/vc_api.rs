@@ -2,7 +2,7 @@
 //! (`/credentials/issue`), set a credential's status (`/credentials/status`), republish a status
 //! list, and verify credentials and presentations ([`verify`]).
 //!
-//! Issuing: the issuer must be absent (it becomes the organisation's `Profile`) or the
+//! Issuing (VC 2.0, and VC 1.1 with `issuanceDate`): the issuer must be absent (it becomes the organisation's `Profile`) or the
 //! organisation's did:web (anything else is refused: Brevet signs only as the caller's
 //! organisation); `validFrom` defaults to now and `id` to the credential's public page. The
 //! credential gets a revocation `BitstringStatusListEntry` like any award, and a suspension entry
@@ -12,7 +12,7 @@
 
 pub mod verify;
 
-use brevet_core::contexts::CREDENTIALS_V2;
+use brevet_core::contexts::{CREDENTIALS_V1, CREDENTIALS_V2, DATA_INTEGRITY_V2};
 use brevet_core::proof::Cryptosuite;
 use brevet_store::credentials::{self, CredentialRecord};
 use brevet_store::{StoreError, orgs};
@@ -144,7 +144,7 @@ impl App {
             orgs::get(&mut conn, &principal.org_id).await?
         };
         let mut credential = request.credential.clone();
-        require_vc2(&credential)?;
+        let version = model_version(&credential)?;
         if credential.contains_key("proof") {
             return Err(AppError::invalid(
                 "CREDENTIAL_ALREADY_SIGNED",
@@ -156,6 +156,8 @@ impl App {
             None => {
                 let profile = if uses_open_badges_context(&credential) {
                     self.issuer_profile(&org)
+                } else if version == ModelVersion::V1_1 {
+                    json!(own_did)
                 } else {
                     plain_issuer(&own_did, &org)
                 };
@@ -178,11 +180,18 @@ impl App {
                 ));
             }
         };
-        if !credential.contains_key("validFrom") {
-            credential.insert("validFrom".into(), json!(clock::stamp(now)));
+        let (from_field, until_field) = match version {
+            ModelVersion::V2 => ("validFrom", "validUntil"),
+            ModelVersion::V1_1 => {
+                add_v1_contexts(&mut credential);
+                ("issuanceDate", "expirationDate")
+            }
+        };
+        if !credential.contains_key(from_field) {
+            credential.insert(from_field.into(), json!(clock::stamp(now)));
         }
-        let valid_from = instant_field(&credential, "validFrom")?;
-        let valid_until = instant_field(&credential, "validUntil")?;
+        let valid_from = instant_field(&credential, from_field)?;
+        let valid_until = instant_field(&credential, until_field)?;
 
         let mut tx = self.store().begin().await?;
         let mut entries = Vec::with_capacity(request.purposes.len());
@@ -306,21 +315,48 @@ impl App {
     }
 }
 
-/// VC-API issue signs VC 2.0 credentials: the first context must be the VC 2.0 one.
-fn require_vc2(credential: &Map<String, Value>) -> Result<(), AppError> {
-    let first = match credential.get("@context") {
-        Some(Value::Array(contexts)) => contexts.first(),
-        Some(single) => Some(single),
-        None => None,
-    };
-    match first {
-        Some(Value::String(url)) if url == CREDENTIALS_V2 => Ok(()),
+/// The data model version of a credential to issue, from its first context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ModelVersion {
+    V2,
+    /// VC 1.1: `issuanceDate` instead of `validFrom`, and the Data Integrity and Bitstring
+    /// Status List terms come from their own contexts.
+    V1_1,
+}
+
+/// VC-API issue signs VC 2.0 credentials (and VC 1.1 ones, which many wallets still use).
+fn model_version(credential: &Map<String, Value>) -> Result<ModelVersion, AppError> {
+    match one_or_many(credential.get("@context")).first() {
+        Some(Value::String(url)) if url == CREDENTIALS_V2 => Ok(ModelVersion::V2),
+        Some(Value::String(url)) if url == CREDENTIALS_V1 => Ok(ModelVersion::V1_1),
         _ => Err(AppError::invalid(
             "INVALID_CONTEXT",
-            format!("the credential's first @context must be {CREDENTIALS_V2} (VC 2.0)"),
+            format!(
+                "the credential's first @context must be {CREDENTIALS_V2} (VC 2.0) or {CREDENTIALS_V1} (VC 1.1)"
+            ),
         )),
     }
 }
+
+/// A VC 1.1 credential needs the contexts that define the proof and the status entry (the VC
+/// 2.0 context defines both itself): appended when missing, as the reference issuers do.
+fn add_v1_contexts(credential: &mut Map<String, Value>) {
+    let mut contexts: Vec<Value> = one_or_many(credential.get("@context"))
+        .into_iter()
+        .cloned()
+        .collect();
+    for needed in [DATA_INTEGRITY_V2, BITSTRING_STATUS_V1] {
+        if !contexts
+            .iter()
+            .any(|context| context.as_str() == Some(needed))
+        {
+            contexts.push(json!(needed));
+        }
+    }
+    credential.insert("@context".into(), Value::Array(contexts));
+}
+
+const BITSTRING_STATUS_V1: &str = "https://www.w3.org/ns/credentials/status/v1";
 
 /// Whether the credential uses an Open Badges 3.0 context (which defines `Profile`).
 fn uses_open_badges_context(credential: &Map<String, Value>) -> bool {

@@ -205,6 +205,8 @@ async fn the_javascript_verifier_accepts_vc_api_credentials() {
             }
         }
     });
+    let mut vc_1_1 = plain.clone();
+    vc_1_1["@context"] = json!(["https://www.w3.org/2018/credentials/v1"]);
     let suspension = json!({"type": "BitstringStatusListEntry", "statusPurpose": "suspension"});
     for (credential, options) in [
         (plain.clone(), json!({})),
@@ -213,6 +215,7 @@ async fn the_javascript_verifier_accepts_vc_api_credentials() {
             json!({"cryptosuite": "eddsa-jcs-2022", "credentialStatus": suspension}),
         ),
         (badge, json!({"credentialStatus": suspension})),
+        (vc_1_1, json!({})),
     ] {
         let issued = server
             .request(

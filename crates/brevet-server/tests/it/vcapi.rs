@@ -235,6 +235,31 @@ async fn issue_adds_a_suspension_entry_when_asked_and_signs_with_jcs() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn vc_1_1_credentials_get_issuance_date_and_the_contexts_they_need() {
+    for db in Db::BOTH {
+        let Some((server, key, did)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        let mut credential = plain_credential();
+        credential["@context"] = json!(["https://www.w3.org/2018/credentials/v1"]);
+        let signed = issue_ok(&server, &key, json!({"credential": credential})).await;
+        assert_eq!(signed["issuer"], json!(did), "{db:?}");
+        assert!(signed["issuanceDate"].is_string());
+        assert!(signed.get("validFrom").is_none());
+        assert_eq!(
+            signed["@context"],
+            json!([
+                "https://www.w3.org/2018/credentials/v1",
+                "https://w3id.org/security/data-integrity/v2",
+                "https://www.w3.org/ns/credentials/status/v1"
+            ])
+        );
+        let response = verify(&server, &signed).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn bad_issue_requests_are_refused_with_problem_json_and_change_nothing() {
     for db in Db::BOTH {
         let Some((server, key, did)) = server_with_org(db, "acme").await else {
@@ -275,7 +300,7 @@ async fn bad_issue_requests_are_refused_with_problem_json_and_change_nothing() {
             (
                 with(
                     "@context",
-                    json!(["https://www.w3.org/2018/credentials/v1"]),
+                    json!(["https://www.w3.org/ns/credentials/examples/v2"]),
                 ),
                 422,
                 "INVALID_CONTEXT",
