@@ -20,6 +20,7 @@ pub mod master_key;
 pub mod orgs;
 pub mod signing;
 pub mod status;
+pub mod vc_api;
 pub mod verification;
 
 use std::sync::Arc;

@@ -148,7 +148,7 @@ impl App {
         sources
     }
 
-    async fn fetch_did(&self, did: &str) -> Result<Value, SourceError> {
+    pub(crate) async fn fetch_did(&self, did: &str) -> Result<Value, SourceError> {
         if let Some(slug) = self.own_slug_of_did(did) {
             let mut conn = self
                 .store()

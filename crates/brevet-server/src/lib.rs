@@ -8,6 +8,7 @@ pub mod error;
 pub mod public;
 pub mod router;
 pub mod state;
+pub mod vcapi;
 pub mod web;
 
 pub use router::router;

@@ -15,6 +15,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::public::routes())
         .merge(crate::api::routes())
         .merge(crate::web::routes())
+        .merge(crate::vcapi::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
