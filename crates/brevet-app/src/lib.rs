@@ -8,6 +8,7 @@
 //! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`auth`]
 //! (principals, roles, API keys).
 
+pub mod achievements;
 pub mod auth;
 pub mod clock;
 pub mod credentials;
@@ -15,8 +16,11 @@ pub mod error;
 pub mod fetch_cache;
 pub mod http;
 pub mod ids;
+pub mod images;
 pub mod issuance;
 pub mod master_key;
+pub mod members;
+pub mod org_profile;
 pub mod orgs;
 pub mod signing;
 pub mod status;

@@ -1,7 +1,9 @@
-//! Brevet server integration tests: one binary, one module per area.
+//! Brevet server integration tests: one binary, one module per area, each running the real
+//! router over SQLite and PostgreSQL through brevet-test-support.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod achievements;
 mod interop;
 mod setup;
 mod vcapi;
