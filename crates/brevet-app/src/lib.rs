@@ -12,16 +12,21 @@ pub mod achievements;
 pub mod auth;
 pub mod clock;
 pub mod credentials;
+pub mod dashboard;
 pub mod error;
 pub mod fetch_cache;
 pub mod http;
 pub mod ids;
 pub mod images;
+pub mod invitations;
 pub mod issuance;
+pub mod mail;
 pub mod master_key;
 pub mod members;
 pub mod org_profile;
+pub mod oauth;
 pub mod orgs;
+pub mod sessions;
 pub mod signing;
 pub mod status;
 pub mod vc_api;
@@ -74,6 +79,8 @@ struct Inner {
     keys: signing::KeyCache,
     verify_cache: verification::VerifyCache,
     fetched: fetch_cache::FetchCache,
+    mailer: std::sync::RwLock<Option<mail::Mailer>>,
+    limiter: sessions::RateLimiter,
 }
 
 impl App {
@@ -89,8 +96,37 @@ impl App {
                 keys: signing::KeyCache::default(),
                 verify_cache: verification::VerifyCache::default(),
                 fetched: fetch_cache::FetchCache::default(),
+                mailer: std::sync::RwLock::new(None),
+                limiter: sessions::RateLimiter::default(),
             }),
         }
+    }
+
+    /// Sends mail (invitations, password resets) through `mailer`; without one, invitations
+    /// are refused and reset mails are dropped with a warning.
+    pub fn with_mailer(self, mailer: mail::Mailer) -> App {
+        self.set_mailer(mailer);
+        self
+    }
+
+    /// Replaces the mailer (also on a running application: it is shared by every clone).
+    pub fn set_mailer(&self, mailer: mail::Mailer) {
+        match self.inner.mailer.write() {
+            Ok(mut slot) => *slot = Some(mailer),
+            Err(poisoned) => *poisoned.into_inner() = Some(mailer),
+        }
+    }
+
+    /// The configured mailer, if any.
+    pub fn mailer(&self) -> Option<mail::Mailer> {
+        match self.inner.mailer.read() {
+            Ok(slot) => slot.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub(crate) fn limiter(&self) -> &sessions::RateLimiter {
+        &self.inner.limiter
     }
 
     pub fn store(&self) -> &Store {

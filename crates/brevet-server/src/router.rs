@@ -16,6 +16,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::routes())
         .merge(crate::web::routes())
         .merge(crate::vcapi::routes())
+        .merge(crate::oauth::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

@@ -2,8 +2,10 @@
 //! submodules. Templates are minijinja files under `templates/`, embedded at build time and
 //! auto-escaped; every page gets a strict Content Security Policy (no inline script).
 
+pub mod dashboard;
 pub mod home;
 pub mod setup;
+pub mod session;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,6 +24,7 @@ fn all_templates() -> Vec<(&'static str, &'static str)> {
     let mut templates = vec![("layout.html", include_str!("../../templates/layout.html"))];
     templates.extend_from_slice(home::TEMPLATES);
     templates.extend_from_slice(setup::TEMPLATES);
+    templates.extend_from_slice(dashboard::TEMPLATES);
     templates
 }
 
@@ -111,6 +114,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/brevet.css", get(stylesheet))
         .merge(home::routes())
         .merge(setup::routes())
+        .merge(dashboard::routes())
 }
 
 async fn stylesheet() -> Response {

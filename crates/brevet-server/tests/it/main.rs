@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod achievements;
+mod auth;
 mod interop;
 mod setup;
 mod vcapi;
