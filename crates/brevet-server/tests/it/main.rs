@@ -6,5 +6,6 @@
 mod achievements;
 mod auth;
 mod interop;
+mod pages;
 mod setup;
 mod vcapi;
