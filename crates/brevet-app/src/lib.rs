@@ -12,6 +12,7 @@ pub mod auth;
 pub mod clock;
 pub mod credentials;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod ids;
 pub mod issuance;
@@ -67,6 +68,7 @@ struct Inner {
     http: http::GuardedClient,
     keys: signing::KeyCache,
     verify_cache: verification::VerifyCache,
+    events: events::Events,
 }
 
 impl App {
@@ -81,6 +83,7 @@ impl App {
                 http,
                 keys: signing::KeyCache::default(),
                 verify_cache: verification::VerifyCache::default(),
+                events: events::Events::default(),
             }),
         }
     }
@@ -91,6 +94,11 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.inner.config
+    }
+
+    /// What the use cases counted (for metrics).
+    pub fn events(&self) -> &events::Events {
+        &self.inner.events
     }
 
     pub fn clock(&self) -> &dyn Clock {

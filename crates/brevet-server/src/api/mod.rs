@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` (API key or OAuth bearer), errors as problem+json.
 
 pub mod credentials;
+pub mod keys;
 pub mod verify;
 
 use axum::Router;
@@ -25,4 +26,5 @@ pub fn routes() -> Router<AppState> {
             post(credentials::reinstate),
         )
         .route("/api/v1/verify", post(verify::verify))
+        .route("/api/v1/org/keys/rotate", post(keys::rotate))
 }
