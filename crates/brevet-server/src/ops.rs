@@ -192,7 +192,9 @@ pub fn render_events(counts: &brevet_app::events::EventCounts, out: &mut String)
             "brevet_verifications_total{{verdict=\"{verdict}\"}} {count}"
         );
     }
-    out.push_str("# HELP brevet_status_changes_total Status changes committed, by purpose and action.\n");
+    out.push_str(
+        "# HELP brevet_status_changes_total Status changes committed, by purpose and action.\n",
+    );
     out.push_str("# TYPE brevet_status_changes_total counter\n");
     for (purpose, set, count) in counts.status_changes {
         let action = if set { "set" } else { "clear" };
@@ -243,10 +245,9 @@ fn metrics_response(ops: &Ops) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static(METRICS_CONTENT_TYPE),
     );
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -259,10 +260,10 @@ pub async fn track(State(ops): State<Ops>, request: Request, next: Next) -> Resp
         if request.method() == Method::GET && request.uri().path() == METRICS_PATH {
             (METRICS_PATH.to_owned(), metrics_response(&ops))
         } else {
-            let route = request
-                .extensions()
-                .get::<MatchedPath>()
-                .map_or_else(|| UNMATCHED_ROUTE.to_owned(), |path| path.as_str().to_owned());
+            let route = request.extensions().get::<MatchedPath>().map_or_else(
+                || UNMATCHED_ROUTE.to_owned(),
+                |path| path.as_str().to_owned(),
+            );
             (route, next.run(request).await)
         };
     let latency = started.elapsed();

@@ -16,6 +16,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::routes())
         .merge(crate::web::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(crate::ops::Ops::new(&state), crate::ops::track))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::ops::Ops::new(&state),
+            crate::ops::track,
+        ))
         .with_state(state)
 }
