@@ -251,8 +251,51 @@ fn metrics_response(ops: &Ops) -> Response {
     response
 }
 
+/// Where every error must be problem+json.
+const API_PREFIX: &str = "/api/";
+
+/// The longest plain-text error body turned into a problem's detail.
+const MAX_DETAIL: usize = 4096;
+
+/// Turns an error answered by the framework itself (a body over the limit, a wrong method, an
+/// unknown API path: plain text) into problem+json; any other response passes unchanged.
+async fn as_problem(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "TOO_LARGE",
+        StatusCode::NOT_FOUND => "NOT_FOUND",
+        StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_ALLOWED",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
+        StatusCode::BAD_REQUEST => "BAD_REQUEST",
+        _ if status.is_server_error() => "INTERNAL_ERROR",
+        _ => "INVALID_REQUEST",
+    };
+    let (parts, body) = response.into_parts();
+    let detail = match axum::body::to_bytes(body, MAX_DETAIL).await {
+        Ok(bytes) if !bytes.is_empty() && !status.is_server_error() => {
+            String::from_utf8_lossy(&bytes).trim().to_owned()
+        }
+        _ => status.canonical_reason().unwrap_or("error").to_owned(),
+    };
+    let mut problem = crate::error::problem(status, code, &detail);
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    problem
+}
+
 /// The middleware (`Router::layer(from_fn_with_state(Ops::new(&state), track))`): answers
-/// `GET /metrics` itself, and for every other request times it, records it and logs one line.
+/// `GET /metrics` itself, and for every other request times it, records it and logs one line;
+/// under `/api/` it also makes sure errors are problem+json.
 pub async fn track(State(ops): State<Ops>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_owned();
@@ -264,7 +307,14 @@ pub async fn track(State(ops): State<Ops>, request: Request, next: Next) -> Resp
                 || UNMATCHED_ROUTE.to_owned(),
                 |path| path.as_str().to_owned(),
             );
-            (route, next.run(request).await)
+            let api = request.uri().path().starts_with(API_PREFIX);
+            let response = next.run(request).await;
+            let response = if api {
+                as_problem(response).await
+            } else {
+                response
+            };
+            (route, response)
         };
     let latency = started.elapsed();
     let status = response.status().as_u16();

@@ -257,12 +257,7 @@ pub async fn restore<R: BufRead>(
         .map(|table| (table.name.clone(), table))
         .collect();
     for table in targets.keys() {
-        let (rows,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM {}",
-            quoted(table)
-        )))
-        .fetch_one(&mut *tx)
-        .await?;
+        let rows = count_rows(&mut tx, table).await?;
         if rows > 0 {
             return Err(BackupError::NotEmpty {
                 table: table.clone(),
@@ -417,6 +412,18 @@ async fn insert_rows(
     }
     query.execute(conn).await?;
     Ok(())
+}
+
+/// The number of rows of `table`.
+pub async fn count_rows(conn: &mut AnyConnection, table: &str) -> Result<i64, BackupError> {
+    check_identifier(table)?;
+    let (rows,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM {}",
+        quoted(table)
+    )))
+    .fetch_one(conn)
+    .await?;
+    Ok(rows)
 }
 
 /// Every table of the database except the migrations table, parents before children.

@@ -1,0 +1,3 @@
+//! brevet-server's integration tests: one binary, one module per area.
+
+mod e2e;
