@@ -14,6 +14,7 @@ pub mod clock;
 pub mod credentials;
 pub mod dashboard;
 pub mod error;
+pub mod events;
 pub mod fetch_cache;
 pub mod http;
 pub mod ids;
@@ -81,6 +82,7 @@ struct Inner {
     fetched: fetch_cache::FetchCache,
     mailer: std::sync::RwLock<Option<mail::Mailer>>,
     limiter: sessions::RateLimiter,
+    events: events::Events,
 }
 
 impl App {
@@ -98,6 +100,7 @@ impl App {
                 fetched: fetch_cache::FetchCache::default(),
                 mailer: std::sync::RwLock::new(None),
                 limiter: sessions::RateLimiter::default(),
+                events: events::Events::default(),
             }),
         }
     }
@@ -135,6 +138,11 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.inner.config
+    }
+
+    /// What the use cases counted (for metrics).
+    pub fn events(&self) -> &events::Events {
+        &self.inner.events
     }
 
     pub fn clock(&self) -> &dyn Clock {

@@ -67,14 +67,20 @@ impl App {
     pub async fn verify(&self, credential: &Value) -> VerificationReport {
         let now = self.clock().now();
         let sources = self.prefetch(credential).await;
-        run_verifier(credential, &sources, now)
+        let report = run_verifier(credential, &sources, now);
+        self.events().verification(&report);
+        report
     }
 
     /// Parses `text` strictly and verifies it; unreadable JSON is a report with `syntax` failed.
     pub async fn verify_text(&self, text: &str) -> VerificationReport {
         match brevet_core::json::parse_strict(text) {
             Ok(value) => self.verify(&value).await,
-            Err(error) => unreadable_report(&format!("not acceptable JSON: {error}")),
+            Err(error) => {
+                let report = unreadable_report(&format!("not acceptable JSON: {error}"));
+                self.events().verification(&report);
+                report
+            }
         }
     }
 

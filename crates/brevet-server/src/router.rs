@@ -18,5 +18,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::vcapi::routes())
         .merge(crate::oauth::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::ops::Ops::new(&state),
+            crate::ops::track,
+        ))
         .with_state(state)
 }

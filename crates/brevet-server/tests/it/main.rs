@@ -5,6 +5,7 @@
 
 mod achievements;
 mod auth;
+mod e2e;
 mod interop;
 mod pages;
 mod setup;
