@@ -13,6 +13,8 @@ pub mod auth;
 pub mod clock;
 pub mod credentials;
 pub mod error;
+pub mod events;
+pub mod fetch_cache;
 pub mod http;
 pub mod ids;
 pub mod images;
@@ -27,6 +29,7 @@ pub mod orgs;
 pub mod sessions;
 pub mod signing;
 pub mod status;
+pub mod vc_api;
 pub mod verification;
 
 use std::sync::Arc;
@@ -75,8 +78,10 @@ struct Inner {
     http: http::GuardedClient,
     keys: signing::KeyCache,
     verify_cache: verification::VerifyCache,
+    fetched: fetch_cache::FetchCache,
     mailer: std::sync::RwLock<Option<mail::Mailer>>,
     limiter: sessions::RateLimiter,
+    events: events::Events,
 }
 
 impl App {
@@ -91,8 +96,10 @@ impl App {
                 http,
                 keys: signing::KeyCache::default(),
                 verify_cache: verification::VerifyCache::default(),
+                fetched: fetch_cache::FetchCache::default(),
                 mailer: std::sync::RwLock::new(None),
                 limiter: sessions::RateLimiter::default(),
+                events: events::Events::default(),
             }),
         }
     }
@@ -130,6 +137,11 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.inner.config
+    }
+
+    /// What the use cases counted (for metrics).
+    pub fn events(&self) -> &events::Events {
+        &self.inner.events
     }
 
     pub fn clock(&self) -> &dyn Clock {

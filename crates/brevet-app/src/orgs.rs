@@ -298,6 +298,44 @@ impl App {
         })
     }
 
+    /// Whether any organisation exists (first-run setup is offered until one does).
+    pub async fn has_orgs(&self) -> Result<bool, AppError> {
+        let mut conn = self.store().read().await?;
+        Ok(!orgs::list(&mut conn).await?.is_empty())
+    }
+
+    /// First-run setup: creates an organisation whose owner chose their password (at least 10
+    /// characters). The owner account must not exist yet.
+    pub async fn create_org_with_password(
+        &self,
+        name: &str,
+        slug: &str,
+        admin_email: &str,
+        password: &str,
+    ) -> Result<OrgCreated, AppError> {
+        if password.chars().count() < 10 || password.len() > 1024 {
+            return Err(AppError::invalid(
+                "WEAK_PASSWORD",
+                "the password must have at least 10 characters",
+            ));
+        }
+        let created = self.create_org(name, slug, admin_email).await?;
+        if created.admin_password.is_none() {
+            return Err(AppError::Conflict(
+                "an account with this email exists: sign in and create the organisation from the dashboard".to_owned(),
+            ));
+        }
+        let email = check_email(admin_email)?;
+        let mut tx = self.store().begin().await?;
+        let user = users::get_user_by_email(&mut tx, &email).await?;
+        users::set_password_hash(&mut tx, &user.id, &hash_password(password)?).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(OrgCreated {
+            admin_password: None,
+            ..created
+        })
+    }
+
     /// An organisation by id.
     pub async fn org(&self, org_id: &str) -> Result<OrgRecord, AppError> {
         let mut conn = self.store().read().await?;

@@ -6,9 +6,11 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod oauth;
+pub mod ops;
 pub mod public;
 pub mod router;
 pub mod state;
+pub mod vcapi;
 pub mod web;
 
 pub use router::router;

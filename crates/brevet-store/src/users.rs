@@ -120,102 +120,6 @@ pub async fn membership(
     .ok_or(StoreError::NotFound)
 }
 
-/// A member of an organisation: the membership and the user's email and name.
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct MemberRecord {
-    pub user_id: String,
-    pub email: String,
-    pub name: Option<String>,
-    pub role: String,
-    /// When the user joined the organisation.
-    pub created_at: i64,
-}
-
-const MEMBER_SELECT: &str = "SELECT m.user_id, u.email, u.name, m.role, m.created_at \
-     FROM memberships m JOIN users u ON u.id = m.user_id";
-
-/// The members of an organisation, earliest first.
-pub async fn members_of_org(
-    conn: &mut AnyConnection,
-    org_id: &str,
-) -> Result<Vec<MemberRecord>, StoreError> {
-    Ok(
-        sqlx::query_as::<_, MemberRecord>(sqlx::AssertSqlSafe(format!(
-            "{MEMBER_SELECT} WHERE m.org_id = $1 ORDER BY m.created_at, m.user_id"
-        )))
-        .bind(org_id)
-        .fetch_all(conn)
-        .await?,
-    )
-}
-
-/// One member of an organisation (a user who is not a member is not found).
-pub async fn member(
-    conn: &mut AnyConnection,
-    org_id: &str,
-    user_id: &str,
-) -> Result<MemberRecord, StoreError> {
-    sqlx::query_as::<_, MemberRecord>(sqlx::AssertSqlSafe(format!(
-        "{MEMBER_SELECT} WHERE m.org_id = $1 AND m.user_id = $2"
-    )))
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_optional(conn)
-    .await?
-    .ok_or(StoreError::NotFound)
-}
-
-/// How many members of the organisation have `role`.
-pub async fn count_with_role(
-    conn: &mut AnyConnection,
-    org_id: &str,
-    role: &str,
-) -> Result<i64, StoreError> {
-    let (count,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = $2")
-            .bind(org_id)
-            .bind(role)
-            .fetch_one(conn)
-            .await?;
-    Ok(count)
-}
-
-/// Changes a member's role.
-pub async fn set_role(
-    conn: &mut AnyConnection,
-    org_id: &str,
-    user_id: &str,
-    role: &str,
-) -> Result<(), StoreError> {
-    let done = sqlx::query("UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2")
-        .bind(org_id)
-        .bind(user_id)
-        .bind(role)
-        .execute(conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
-}
-
-/// Removes a member from an organisation (the user account stays).
-pub async fn delete_membership(
-    conn: &mut AnyConnection,
-    org_id: &str,
-    user_id: &str,
-) -> Result<(), StoreError> {
-    let done = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
-        .bind(org_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
-}
-
 pub async fn set_user_name(
     conn: &mut AnyConnection,
     user_id: &str,
@@ -476,5 +380,101 @@ pub async fn expire_tokens_for_email(
     .bind(now)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// A member of an organisation: the membership and the user's email and name.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub user_id: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub role: String,
+    /// When the user joined the organisation.
+    pub created_at: i64,
+}
+
+const MEMBER_SELECT: &str = "SELECT m.user_id, u.email, u.name, m.role, m.created_at \
+     FROM memberships m JOIN users u ON u.id = m.user_id";
+
+/// The members of an organisation, earliest first.
+pub async fn members_of_org(
+    conn: &mut AnyConnection,
+    org_id: &str,
+) -> Result<Vec<MemberRecord>, StoreError> {
+    Ok(
+        sqlx::query_as::<_, MemberRecord>(sqlx::AssertSqlSafe(format!(
+            "{MEMBER_SELECT} WHERE m.org_id = $1 ORDER BY m.created_at, m.user_id"
+        )))
+        .bind(org_id)
+        .fetch_all(conn)
+        .await?,
+    )
+}
+
+/// One member of an organisation (a user who is not a member is not found).
+pub async fn member(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+) -> Result<MemberRecord, StoreError> {
+    sqlx::query_as::<_, MemberRecord>(sqlx::AssertSqlSafe(format!(
+        "{MEMBER_SELECT} WHERE m.org_id = $1 AND m.user_id = $2"
+    )))
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+/// How many members of the organisation have `role`.
+pub async fn count_with_role(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    role: &str,
+) -> Result<i64, StoreError> {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = $2")
+            .bind(org_id)
+            .bind(role)
+            .fetch_one(conn)
+            .await?;
+    Ok(count)
+}
+
+/// Changes a member's role.
+pub async fn set_role(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+    role: &str,
+) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .bind(role)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Removes a member from an organisation (the user account stays).
+pub async fn delete_membership(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    user_id: &str,
+) -> Result<(), StoreError> {
+    let done = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
     Ok(())
 }

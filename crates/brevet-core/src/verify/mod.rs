@@ -9,6 +9,7 @@
 
 mod context;
 mod format;
+pub mod presentation;
 mod proofs;
 mod report;
 mod secured;

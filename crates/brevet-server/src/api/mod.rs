@@ -2,6 +2,7 @@
 
 pub mod achievements;
 pub mod credentials;
+pub mod keys;
 pub mod members;
 pub mod openapi;
 pub mod org;
@@ -33,4 +34,5 @@ pub fn routes() -> Router<AppState> {
         .merge(members::routes())
         .merge(org::routes())
         .merge(openapi::routes())
+        .route("/api/v1/org/keys/rotate", post(keys::rotate))
 }

@@ -1,0 +1,746 @@
+//! The VC-API endpoints on both backends: issue (issuer filled or refused, status entries,
+//! invalid input refused with problem+json and no database change, idempotency,
+//! authentication), credential and presentation verification (200 only when verified, 400 when a
+//! check failed, 422 when one could not be made), status set and clear (seen at once), list
+//! publication, and another organisation's key.
+
+use brevet_core::linked_data::LinkedData;
+use brevet_core::multikey::Ed25519KeyPair;
+use brevet_core::proof::{self, Cryptosuite, ProofOptions};
+use brevet_core::statuslist::Bitstring;
+use brevet_test_support::{Db, Request, Response, TestServer};
+use serde_json::{Value, json};
+
+const CHALLENGE: &str = "u-challenge-8cbd";
+const DOMAIN: &str = "verifier.example";
+
+/// A server with one organisation: `(server, api key, did)`.
+async fn server_with_org(db: Db, slug: &str) -> Option<(TestServer, String, String)> {
+    let server = TestServer::start(db).await?;
+    let org = server.create_org(slug).await;
+    Some((server, org.api_key, org.did))
+}
+
+fn plain_credential() -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:key:z6MkhTNL7i2etLerDK8Acz5t528giE5KA4p75T6ka1E1D74r"}
+    })
+}
+
+/// An Open Badges 3.0 credential without issuer, id or dates.
+fn open_badge() -> Value {
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Rust Basics",
+        "credentialSubject": {
+            "id": "did:example:learner",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://example.edu/achievements/rust-basics",
+                "type": ["Achievement"],
+                "name": "Rust Basics",
+                "description": "Writes safe, idiomatic Rust.",
+                "criteria": {"narrative": "Passed the final assessment."}
+            }
+        }
+    })
+}
+
+async fn issue(server: &TestServer, key: &str, body: Value) -> Response {
+    server
+        .request(Request::post_json("/credentials/issue", &body).bearer(key))
+        .await
+}
+
+/// Issues `credential` and returns the signed credential (asserting 201).
+async fn issue_ok(server: &TestServer, key: &str, body: Value) -> Value {
+    let response = issue(server, key, body).await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    response.json()["verifiableCredential"].clone()
+}
+
+async fn verify(server: &TestServer, credential: &Value) -> Response {
+    server
+        .request(Request::post_json(
+            "/credentials/verify",
+            &json!({"verifiableCredential": credential, "options": {"checks": ["proof"]}}),
+        ))
+        .await
+}
+
+fn entries(credential: &Value) -> Vec<Value> {
+    match &credential["credentialStatus"] {
+        Value::Array(items) => items.clone(),
+        Value::Null => Vec::new(),
+        single => vec![single.clone()],
+    }
+}
+
+fn error_codes(response: &Response) -> Vec<String> {
+    response.json()["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|error| error["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn assert_problem(response: &Response, status: u16, code: &str) {
+    assert_eq!(response.status, status, "{}", response.text());
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        response.text()
+    );
+    assert_eq!(response.json()["code"], code, "{}", response.text());
+}
+
+/// What a refused request must leave unchanged: credentials, status lists and their use.
+async fn footprint(server: &TestServer) -> (i64, usize, i64) {
+    let mut conn = server.app.store().read().await.unwrap();
+    let orgs = brevet_store::orgs::list(&mut conn).await.unwrap();
+    let mut credentials = 0;
+    let mut lists = 0;
+    let mut used = 0;
+    for org in orgs {
+        credentials += brevet_store::credentials::count_for_org(&mut conn, &org.id)
+            .await
+            .unwrap();
+        let found = brevet_store::status::lists_for_org(&mut conn, &org.id)
+            .await
+            .unwrap();
+        lists += found.len();
+        used += found.iter().map(|list| list.used).sum::<i64>();
+    }
+    (credentials, lists, used)
+}
+
+/// The bit of `entry` in the list served at its `statusListCredential`.
+async fn served_bit(server: &TestServer, entry: &Value) -> bool {
+    let url = entry["statusListCredential"].as_str().unwrap();
+    let response = server.request(Request::get(url)).await;
+    assert_eq!(response.status, 200);
+    let list = response.json();
+    let bits =
+        Bitstring::decode(list["credentialSubject"]["encodedList"].as_str().unwrap()).unwrap();
+    let index: usize = entry["statusListIndex"].as_str().unwrap().parse().unwrap();
+    bits.get(index).unwrap()
+}
+
+async fn set_status(server: &TestServer, key: &str, body: Value) -> Response {
+    server
+        .request(Request::post_json("/credentials/status", &body).bearer(key))
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_fills_the_issuer_id_and_date_and_adds_a_revocation_entry() {
+    for db in Db::BOTH {
+        let Some((server, key, did)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        let signed = issue_ok(&server, &key, json!({"credential": plain_credential()})).await;
+        assert_eq!(signed["issuer"]["id"], did, "{db:?}");
+        assert_eq!(signed["issuer"]["name"], "Org acme");
+        let id = signed["id"].as_str().unwrap();
+        assert!(id.starts_with(&format!("{}/c/", server.base_url)), "{id}");
+        assert!(signed["validFrom"].is_string());
+        assert_eq!(signed["proof"]["cryptosuite"], "eddsa-rdfc-2022");
+        let status = entries(&signed);
+        assert_eq!(status.len(), 1);
+        assert_eq!(status[0]["type"], "BitstringStatusListEntry");
+        assert_eq!(status[0]["statusPurpose"], "revocation");
+        assert!(server.app.verify(&signed).await.verified);
+        // Stored, byte for byte, as a VC-API credential of the organisation.
+        let public_id = id.rsplit('/').next().unwrap();
+        let mut conn = server.app.store().read().await.unwrap();
+        let record = brevet_store::credentials::get(&mut conn, public_id)
+            .await
+            .unwrap();
+        assert_eq!(record.source, "vc-api");
+        assert_eq!(serde_json::from_str::<Value>(&record.json).unwrap(), signed);
+        drop(conn);
+        // An Open Badge gets the organisation's Profile and the OB rules.
+        let badge = issue_ok(&server, &key, json!({"credential": open_badge()})).await;
+        assert_eq!(badge["issuer"]["type"], json!(["Profile"]));
+        assert_eq!(badge["issuer"]["id"], did);
+        assert!(server.app.verify(&badge).await.verified);
+        let mut invalid_badge = open_badge();
+        invalid_badge["credentialSubject"]["achievement"]
+            .as_object_mut()
+            .unwrap()
+            .remove("criteria");
+        let refused = issue(&server, &key, json!({"credential": invalid_badge})).await;
+        assert_eq!(refused.status, 422, "{}", refused.text());
+        // The caller's own issuer (the organisation), id and validFrom are kept.
+        let mut credential = plain_credential();
+        credential["issuer"] = json!(did);
+        credential["id"] = json!("urn:uuid:8a3c1b9e-2b2f-4c57-9d1e-0f6a7b8c9d01");
+        credential["validFrom"] = json!("2026-01-01T00:00:00Z");
+        let signed = issue_ok(&server, &key, json!({"credential": credential})).await;
+        assert_eq!(signed["issuer"], json!(did));
+        assert_eq!(
+            signed["id"],
+            "urn:uuid:8a3c1b9e-2b2f-4c57-9d1e-0f6a7b8c9d01"
+        );
+        assert_eq!(signed["validFrom"], "2026-01-01T00:00:00Z");
+        // The same id again is a conflict, not a second credential.
+        let again = issue(&server, &key, json!({"credential": credential})).await;
+        assert_problem(&again, 409, "CONFLICT");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_adds_a_suspension_entry_when_asked_and_signs_with_jcs() {
+    for db in Db::BOTH {
+        let Some((server, key, _)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        for asked in [
+            json!({"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}),
+            json!([{"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}]),
+        ] {
+            let signed = issue_ok(
+                &server,
+                &key,
+                json!({"credential": plain_credential(), "options": {
+                    "cryptosuite": "eddsa-jcs-2022", "credentialStatus": asked
+                }}),
+            )
+            .await;
+            let purposes: Vec<Value> = entries(&signed)
+                .iter()
+                .map(|entry| entry["statusPurpose"].clone())
+                .collect();
+            assert_eq!(
+                purposes,
+                vec![json!("revocation"), json!("suspension")],
+                "{db:?}"
+            );
+            assert_eq!(signed["proof"]["cryptosuite"], "eddsa-jcs-2022");
+            let response = verify(&server, &signed).await;
+            assert_eq!(response.status, 200, "{}", response.text());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn vc_1_1_credentials_get_issuance_date_and_the_contexts_they_need() {
+    for db in Db::BOTH {
+        let Some((server, key, did)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        let mut credential = plain_credential();
+        credential["@context"] = json!(["https://www.w3.org/2018/credentials/v1"]);
+        let signed = issue_ok(&server, &key, json!({"credential": credential})).await;
+        assert_eq!(signed["issuer"], json!(did), "{db:?}");
+        assert!(signed["issuanceDate"].is_string());
+        assert!(signed.get("validFrom").is_none());
+        assert_eq!(
+            signed["@context"],
+            json!([
+                "https://www.w3.org/2018/credentials/v1",
+                "https://w3id.org/security/data-integrity/v2",
+                "https://www.w3.org/ns/credentials/status/v1"
+            ])
+        );
+        let response = verify(&server, &signed).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_issue_requests_are_refused_with_problem_json_and_change_nothing() {
+    for db in Db::BOTH {
+        let Some((server, key, did)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        // A first credential, so that lists exist and their use can be compared.
+        issue_ok(&server, &key, json!({"credential": plain_credential()})).await;
+        let before = footprint(&server).await;
+        let with = |field: &str, value: Value| {
+            let mut credential = plain_credential();
+            credential[field] = value;
+            json!({ "credential": credential })
+        };
+        let mut no_subject = plain_credential();
+        no_subject
+            .as_object_mut()
+            .unwrap()
+            .remove("credentialSubject");
+        let mut signed_already = plain_credential();
+        signed_already["issuer"] = json!(did);
+        signed_already["proof"] = json!({"type": "DataIntegrityProof"});
+        let cases = [
+            (
+                with("issuer", json!("did:web:evil.example")),
+                400,
+                "ISSUER_MISMATCH",
+            ),
+            (
+                with(
+                    "issuer",
+                    json!({"id": "did:key:z6MkhTNL7i2etLerDK8Acz5t528giE5KA4p75T6ka1E1D74r"}),
+                ),
+                400,
+                "ISSUER_MISMATCH",
+            ),
+            (with("issuer", Value::Null), 422, "MALFORMED_VALUE_ERROR"),
+            (with("validFrom", json!("yesterday")), 422, "INVALID_DATE"),
+            (
+                with(
+                    "@context",
+                    json!(["https://www.w3.org/ns/credentials/examples/v2"]),
+                ),
+                422,
+                "INVALID_CONTEXT",
+            ),
+            (
+                with(
+                    "@context",
+                    json!([
+                        "https://www.w3.org/ns/credentials/v2",
+                        "https://attacker.example/ctx"
+                    ]),
+                ),
+                422,
+                "INVALID_CONTEXT",
+            ),
+            (
+                with("type", json!(["ExampleCredential"])),
+                422,
+                "MALFORMED_VALUE_ERROR",
+            ),
+            (
+                json!({ "credential": no_subject }),
+                422,
+                "MALFORMED_VALUE_ERROR",
+            ),
+            (
+                json!({ "credential": signed_already }),
+                422,
+                "CREDENTIAL_ALREADY_SIGNED",
+            ),
+            (json!({"credential": "text"}), 400, "INVALID_REQUEST"),
+            (
+                json!({"credential": plain_credential(), "options": {"challenge": "x"}}),
+                400,
+                "INVALID_REQUEST",
+            ),
+            (
+                json!({"credential": plain_credential(), "options": {"cryptosuite": "ecdsa-rdfc-2019"}}),
+                400,
+                "UNSUPPORTED_CRYPTOSUITE",
+            ),
+            (
+                json!({"credential": plain_credential(), "options": {"credentialStatus": {"statusPurpose": "message"}}}),
+                400,
+                "INVALID_STATUS_PURPOSE",
+            ),
+        ];
+        for (body, status, code) in cases {
+            let response = issue(&server, &key, body.clone()).await;
+            assert_eq!(
+                response.status,
+                status,
+                "{db:?} {body}: {}",
+                response.text()
+            );
+            assert_eq!(
+                response.header("content-type"),
+                Some("application/problem+json")
+            );
+            assert_eq!(response.json()["code"], code, "{body}: {}", response.text());
+            assert!(!response.json()["detail"].as_str().unwrap().is_empty());
+        }
+        let malformed = server
+            .request(
+                Request::method("POST", "/credentials/issue")
+                    .body(
+                        "application/json",
+                        "{\"credential\": {}, \"credential\": {}}",
+                    )
+                    .bearer(&key),
+            )
+            .await;
+        assert_problem(&malformed, 400, "MALFORMED_JSON");
+        assert_eq!(
+            footprint(&server).await,
+            before,
+            "{db:?}: the database changed"
+        );
+        // No key, or a wrong one: 401.
+        let anonymous = server
+            .request(Request::post_json(
+                "/credentials/issue",
+                &json!({"credential": plain_credential()}),
+            ))
+            .await;
+        assert_problem(&anonymous, 401, "UNAUTHORIZED");
+        let wrong = issue(
+            &server,
+            "brv_0000",
+            json!({"credential": plain_credential()}),
+        )
+        .await;
+        assert_eq!(wrong.status, 401);
+        assert_eq!(footprint(&server).await, before);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idempotency_key_replays_the_first_credential() {
+    for db in Db::BOTH {
+        let Some((server, key, _)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        let body = json!({"credential": plain_credential()});
+        let send = || {
+            server.request(
+                Request::post_json("/credentials/issue", &body)
+                    .bearer(&key)
+                    .header("idempotency-key", "retry-1"),
+            )
+        };
+        let first = send().await;
+        let before = footprint(&server).await;
+        let second = send().await;
+        assert_eq!(first.status, 201, "{}", first.text());
+        assert_eq!(second.status, 201);
+        assert_eq!(first.body, second.body, "{db:?}");
+        assert_eq!(footprint(&server).await, before);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_answers_200_only_when_verified() {
+    for db in Db::BOTH {
+        let Some((server, key, _)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        let signed = issue_ok(&server, &key, json!({"credential": plain_credential()})).await;
+        let ok = verify(&server, &signed).await;
+        assert_eq!(ok.status, 200, "{db:?}: {}", ok.text());
+        let result = ok.json();
+        assert_eq!(result["verified"], true);
+        assert!(
+            result["checks"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("proof"))
+        );
+        assert_eq!(result["errors"], json!([]));
+        assert_eq!(result["warnings"], json!([]));
+
+        let mut tampered = signed.clone();
+        tampered["credentialSubject"]["id"] = json!("did:example:mallory");
+        let refused = verify(&server, &tampered).await;
+        assert_problem(&refused, 400, "PROOF_VERIFICATION_ERROR");
+        assert_eq!(refused.json()["verified"], false);
+
+        let mut unsigned = signed.clone();
+        unsigned.as_object_mut().unwrap().remove("proof");
+        let refused = verify(&server, &unsigned).await;
+        assert_eq!(refused.status, 400);
+        assert!(error_codes(&refused).contains(&"PROOF_VERIFICATION_ERROR".to_owned()));
+
+        // Revoked: 400 naming the status.
+        let changed = set_status(
+            &server,
+            &key,
+            json!({"credentialId": signed["id"], "credentialStatus": {
+                "type": "BitstringStatusListEntry", "statusPurpose": "revocation"}}),
+        )
+        .await;
+        assert_eq!(changed.status, 200, "{}", changed.text());
+        let revoked = verify(&server, &signed).await;
+        assert_problem(&revoked, 400, "REVOKED");
+        assert!(
+            revoked.json()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("revoked")
+        );
+
+        // A status list nobody can fetch: could not check, 422 naming it.
+        let issuer = Ed25519KeyPair::from_seed(&[3; 32]);
+        let mut foreign = plain_credential();
+        foreign["issuer"] = json!(issuer.did_key());
+        foreign["credentialStatus"] = json!({
+            "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+            "statusListIndex": "7", "statusListCredential": "https://status.invalid/lists/1"
+        });
+        let foreign = brevet_core::issue::sign_credential(
+            &foreign,
+            &issuer,
+            Cryptosuite::EddsaRdfc2022,
+            "2026-01-01T00:00:00Z",
+            LinkedData::shared(),
+        )
+        .unwrap();
+        let unknown = verify(&server, &foreign).await;
+        assert_problem(&unknown, 422, "STATUS_RETRIEVAL_ERROR");
+
+        // Not a verify request at all.
+        let bad = server
+            .request(Request::post_json(
+                "/credentials/verify",
+                &json!({"credential": signed}),
+            ))
+            .await;
+        assert_problem(&bad, 400, "INVALID_REQUEST");
+    }
+}
+
+fn holder() -> Ed25519KeyPair {
+    Ed25519KeyPair::from_seed(&[11; 32])
+}
+
+fn presentation(credentials: Vec<Value>) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder().did_key(),
+        "verifiableCredential": credentials
+    })
+}
+
+fn sign_presentation(unsigned: &Value, challenge: &str) -> Value {
+    let key = holder();
+    let mut options = ProofOptions::new(
+        Cryptosuite::EddsaRdfc2022,
+        key.did_key_method(),
+        "2026-01-01T00:00:00Z",
+    );
+    options.proof_purpose = "authentication".to_owned();
+    options.challenge = Some(challenge.to_owned());
+    options.domain = Some(DOMAIN.to_owned());
+    proof::sign(unsigned, &key, &options, LinkedData::shared()).unwrap()
+}
+
+async fn verify_presentation(
+    server: &TestServer,
+    presentation: &Value,
+    options: Value,
+) -> Response {
+    server
+        .request(Request::post_json(
+            "/presentations/verify",
+            &json!({"verifiablePresentation": presentation, "options": options}),
+        ))
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn presentations_verify_their_proof_and_every_credential() {
+    for db in Db::BOTH {
+        let Some((server, key, _)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        let credential = issue_ok(&server, &key, json!({"credential": plain_credential()})).await;
+        let asked = json!({"challenge": CHALLENGE, "domain": DOMAIN});
+        let signed = sign_presentation(&presentation(vec![credential.clone()]), CHALLENGE);
+        let ok = verify_presentation(&server, &signed, asked.clone()).await;
+        assert_eq!(ok.status, 200, "{db:?}: {}", ok.text());
+        assert_eq!(ok.json()["verified"], true);
+        assert_eq!(ok.json()["credentialResults"][0]["verified"], true);
+
+        let replayed = sign_presentation(&presentation(vec![credential.clone()]), "old");
+        let refused = verify_presentation(&server, &replayed, asked.clone()).await;
+        assert_problem(&refused, 400, "INVALID_CHALLENGE_ERROR");
+
+        let mut tampered = signed.clone();
+        tampered["holder"] = json!("did:example:mallory");
+        let refused = verify_presentation(&server, &tampered, asked.clone()).await;
+        assert_eq!(refused.status, 400, "{}", refused.text());
+
+        // Unsigned: fine when nothing was asked, refused when a challenge was.
+        let unsigned = presentation(vec![credential.clone()]);
+        let ok = verify_presentation(&server, &unsigned, json!({})).await;
+        assert_eq!(ok.status, 200, "{}", ok.text());
+        let refused = verify_presentation(&server, &unsigned, asked.clone()).await;
+        assert_problem(&refused, 400, "INVALID_CHALLENGE_ERROR");
+
+        // A credential inside that does not verify fails the presentation.
+        let mut changed = credential.clone();
+        changed["credentialSubject"]["id"] = json!("did:example:mallory");
+        let signed = sign_presentation(&presentation(vec![changed]), CHALLENGE);
+        let refused = verify_presentation(&server, &signed, asked.clone()).await;
+        assert_problem(&refused, 400, "PROOF_VERIFICATION_ERROR");
+        assert_eq!(refused.json()["credentialResults"][0]["verified"], false);
+
+        let as_string = verify_presentation(
+            &server,
+            &json!({"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"], "verifiableCredential": ["x"]}),
+            json!({}),
+        )
+        .await;
+        assert_problem(&as_string, 400, "MALFORMED_VALUE_ERROR");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_changes_show_at_once_and_lists_republish() {
+    for db in Db::BOTH {
+        let Some((server, key, _)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        let signed = issue_ok(
+            &server,
+            &key,
+            json!({"credential": plain_credential(), "options": {"credentialStatus":
+                {"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}}}),
+        )
+        .await;
+        let status = entries(&signed);
+        let (revocation, suspension) = (&status[0], &status[1]);
+        let public_id = signed["id"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert!(!served_bit(&server, revocation).await);
+
+        // Suspend by the public id, then lift it (status: false).
+        let body = |status: bool| {
+            json!({"credentialId": public_id, "status": status, "credentialStatus":
+                {"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}})
+        };
+        let suspended = set_status(&server, &key, body(true)).await;
+        assert_eq!(suspended.status, 200, "{db:?}: {}", suspended.text());
+        assert!(served_bit(&server, suspension).await);
+        let report = server.app.verify(&signed).await;
+        assert!(!report.verified);
+        assert!(
+            verify(&server, &signed).await.json()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("suspended")
+        );
+        let (_, stored) = server.app.verify_stored(&public_id).await.unwrap();
+        assert!(!stored.verified);
+        let lifted = set_status(&server, &key, body(false)).await;
+        assert_eq!(lifted.status, 200);
+        assert!(!served_bit(&server, suspension).await);
+        assert!(server.app.verify(&signed).await.verified);
+        let (_, stored) = server.app.verify_stored(&public_id).await.unwrap();
+        assert!(stored.verified);
+
+        // Revoke by the credential's id URL.
+        let revoked = set_status(
+            &server,
+            &key,
+            json!({"credentialId": signed["id"], "credentialStatus":
+                {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}, "reason": "error"}),
+        )
+        .await;
+        assert_eq!(revoked.status, 200);
+        assert!(served_bit(&server, revocation).await);
+        assert!(!server.app.verify(&signed).await.verified);
+
+        // Publish: 204, with or without a body.
+        let publish_path = format!(
+            "{}/publish",
+            revocation["statusListCredential"].as_str().unwrap()
+        );
+        let published = server
+            .request(Request::post_json(&publish_path, &json!({})).bearer(&key))
+            .await;
+        assert_eq!(published.status, 204, "{}", published.text());
+        let published = server
+            .request(Request::method("POST", &publish_path).bearer(&key))
+            .await;
+        assert_eq!(published.status, 204);
+        assert!(served_bit(&server, revocation).await);
+
+        // Bad requests.
+        let plain = issue_ok(&server, &key, json!({"credential": plain_credential()})).await;
+        let no_entry = set_status(
+            &server,
+            &key,
+            json!({"credentialId": plain["id"], "credentialStatus":
+                {"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}}),
+        )
+        .await;
+        assert_problem(&no_entry, 422, "NO_STATUS_ENTRY");
+        for bad in [
+            json!({"credentialId": plain["id"]}),
+            json!({"credentialId": plain["id"], "credentialStatus": {"statusPurpose": "refresh"}}),
+            json!({"credentialId": plain["id"], "status": "yes", "credentialStatus": {"statusPurpose": "revocation"}}),
+            json!({"credentialStatus": {"statusPurpose": "revocation"}}),
+        ] {
+            let response = set_status(&server, &key, bad.clone()).await;
+            assert_eq!(response.status, 400, "{bad}: {}", response.text());
+        }
+        let unknown = set_status(
+            &server,
+            &key,
+            json!({"credentialId": "urn:uuid:unknown", "credentialStatus": {"statusPurpose": "revocation"}}),
+        )
+        .await;
+        assert_problem(&unknown, 404, "NOT_FOUND");
+        let anonymous = server
+            .request(Request::post_json("/credentials/status", &json!({})))
+            .await;
+        assert_eq!(anonymous.status, 401);
+        let anonymous = server.request(Request::method("POST", &publish_path)).await;
+        assert_eq!(anonymous.status, 401);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_organisations_key_finds_nothing() {
+    for db in Db::BOTH {
+        let Some((server, key, _)) = server_with_org(db, "acme").await else {
+            continue;
+        };
+        let other = server.create_org("globex").await;
+        let signed = issue_ok(&server, &key, json!({"credential": plain_credential()})).await;
+        let entry = &entries(&signed)[0];
+        let public_id = signed["id"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        for credential_id in [signed["id"].clone(), json!(public_id)] {
+            let response = set_status(
+                &server,
+                &other.api_key,
+                json!({"credentialId": credential_id, "credentialStatus":
+                    {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}}),
+            )
+            .await;
+            assert_problem(&response, 404, "NOT_FOUND");
+        }
+        let publish_path = format!(
+            "{}/publish",
+            entry["statusListCredential"].as_str().unwrap()
+        );
+        let response = server
+            .request(Request::post_json(&publish_path, &json!({})).bearer(&other.api_key))
+            .await;
+        assert_problem(&response, 404, "NOT_FOUND");
+        // Nor can it sign as this organisation.
+        let mut credential = plain_credential();
+        credential["issuer"] = signed["issuer"].clone();
+        let response = issue(&server, &other.api_key, json!({ "credential": credential })).await;
+        assert_problem(&response, 400, "ISSUER_MISMATCH");
+        assert!(!served_bit(&server, entry).await, "{db:?}");
+        assert!(server.app.verify(&signed).await.verified);
+    }
+}
