@@ -358,3 +358,50 @@ async fn every_dashboard_page_renders_for_each_role() {
         .await;
     assert_eq!(rotate.status, 403);
 }
+
+#[tokio::test]
+async fn the_credentials_list_pages_through_every_credential() {
+    let Some(server) = TestServer::start(Db::Sqlite).await else {
+        return;
+    };
+    let org = server.create_org("acme").await;
+    let achievement = add_achievement(&server, &org).await;
+    for i in 0..27 {
+        let request = brevet_app::issuance::AwardRequest {
+            achievement_id: achievement.clone(),
+            recipient: brevet_app::issuance::Recipient {
+                email: Some(format!("r{i}@example.org")),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        server
+            .app
+            .award(&owner(&org), &request, None)
+            .await
+            .unwrap();
+        server.clock.advance(time::Duration::seconds(1));
+    }
+    let mut browser = sign_in_admin(&server, "acme", &org).await;
+    let first = browser.get("/dashboard/credentials").await.text();
+    let rows = |html: &str| html.matches("href=\"/dashboard/credentials/").count();
+    assert_eq!(rows(&first), 25);
+    assert!(first.contains("r26@example.org") && !first.contains("r1@example.org"));
+    // The link as a browser reads it (entities decoded).
+    let link_end = first.find("\" id=\"next-page\"").expect("a next page link");
+    let link_start = first[..link_end].rfind("href=\"").unwrap() + "href=\"".len();
+    let next = first[link_start..link_end]
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&");
+    assert!(
+        next.starts_with("/dashboard/credentials?q=&cursor="),
+        "{next}"
+    );
+    let second = browser.get(&next).await.text();
+    assert_eq!(rows(&second), 2, "{second}");
+    assert!(second.contains("r1@example.org") && second.contains("r0@example.org"));
+    assert!(!second.contains("id=\"next-page\""));
+    // Search narrows the list (and keeps paging within it).
+    let found = browser.get("/dashboard/credentials?q=r13%40").await.text();
+    assert_eq!(rows(&found), 1);
+}
