@@ -1,6 +1,7 @@
 //! One module per command; each returns the exit status it succeeded with, or a [`Failure`]
 //! carrying the status to exit with and the error to print.
 
+mod bake;
 mod bench;
 mod demo;
 mod keys;
@@ -9,6 +10,7 @@ mod serve;
 mod server_setup;
 mod sign;
 mod status_list;
+mod unbake;
 mod verify;
 
 use std::process::ExitCode;
@@ -70,5 +72,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Org(crate::cli_server::OrgCommand::Create(args)) => org::create(&args),
+        Command::Bake(args) => bake::run(&args),
+        Command::Unbake(args) => unbake::run(&args),
     }
 }
