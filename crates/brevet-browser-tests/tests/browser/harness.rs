@@ -7,7 +7,7 @@
 //! and `/usr/bin/chromium` (Debian's `chromium-driver` and `chromium`, installed by
 //! `.ci/install-browser`), else the same names on `PATH`. When they are missing the tests print
 //! `SKIPPED` and pass, unless `BREVET_REQUIRE_BROWSER=1` (set by `.ci/run`), which makes them
-//! fail.
+//! fail. `BREVET_SCREENSHOTS=DIR` saves screenshots of the pages the tests look at.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -314,6 +314,18 @@ impl Browser {
             .expect("measure the page");
         let number = |index: usize| measured[index].as_f64().expect("a width");
         (number(0), number(1))
+    }
+
+    /// Saves a PNG of the window as `{BREVET_SCREENSHOTS}/{name}.png` when that variable names
+    /// a directory (to look at the pages); does nothing otherwise.
+    pub(crate) async fn screenshot(&self, name: &str) {
+        let Some(dir) = std::env::var_os("BREVET_SCREENSHOTS") else {
+            return;
+        };
+        let png = self.client().screenshot().await.expect("a screenshot");
+        let path = PathBuf::from(dir).join(format!("{name}.png"));
+        std::fs::write(&path, png)
+            .unwrap_or_else(|error| panic!("cannot write {}: {error}", path.display()));
     }
 
     /// The current page's HTML.

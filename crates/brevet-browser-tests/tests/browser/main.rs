@@ -108,6 +108,7 @@ async fn the_public_page_shows_verified_then_revoked() {
     assert_eq!(browser.text("#recipient-name").await, "Ada Lovelace");
     assert_eq!(browser.text("h1").await, "Rust Programming");
     assert_every_check(&browser, "Passed").await;
+    browser.screenshot("credential-verified").await;
     assert!(browser.exists("figure.qr svg").await, "a QR code");
     assert_eq!(
         browser.attr("a[download]", "href").await.as_deref(),
@@ -124,6 +125,7 @@ async fn the_public_page_shows_verified_then_revoked() {
         "the page is {content} px wide on a {viewport} px screen"
     );
     assert_eq!(browser.text(".verdict-label").await, "Verified");
+    browser.screenshot("credential-phone").await;
     browser.resize(1280, 900).await;
 
     let revoked = server
@@ -146,6 +148,7 @@ async fn the_public_page_shows_verified_then_revoked() {
     );
     assert_eq!(browser.text("#check-status .outcome").await, "Failed");
     assert_eq!(browser.text("#check-proof .outcome").await, "Passed");
+    browser.screenshot("credential-revoked").await;
     eprintln!("public page flow: {:?}", started.elapsed());
     browser.close().await;
 }
@@ -165,6 +168,7 @@ async fn the_verify_page_reports_every_check() {
 
     // Pasted.
     browser.goto(&format!("{}/verify", server.base_url)).await;
+    browser.screenshot("verify-form").await;
     browser.fill("#credential-json", &credential).await;
     browser.submit("#verify-button", ".verdict-label").await;
     assert_eq!(browser.text(".verdict-label").await, "Verified");
@@ -181,6 +185,7 @@ async fn the_verify_page_reports_every_check() {
     browser.submit("#verify-button", ".verdict-label").await;
     assert_eq!(browser.text(".verdict-label").await, "Invalid");
     assert_eq!(browser.text("#check-proof .outcome").await, "Failed");
+    browser.screenshot("verify-tampered").await;
     for check in CHECKS {
         assert!(browser.exists(&format!("#check-{check}")).await, "{check}");
     }
