@@ -151,6 +151,21 @@ impl App {
                 "the credential already has a proof: send it unsigned and Brevet signs it",
             ));
         }
+        let own_lists = format!("{}/status/", self.config().base_url);
+        if one_or_many(credential.get("credentialStatus"))
+            .iter()
+            .any(|entry| {
+                entry
+                    .get("statusListCredential")
+                    .and_then(Value::as_str)
+                    .is_some_and(|url| url.starts_with(&own_lists))
+            })
+        {
+            return Err(AppError::invalid(
+                "MALFORMED_VALUE_ERROR",
+                "credentialStatus names one of this server's status lists: Brevet allocates those entries itself (ask for them with options.credentialStatus)",
+            ));
+        }
         let own_did = self.did_for_slug(&org.slug);
         match credential.get("issuer") {
             None => {

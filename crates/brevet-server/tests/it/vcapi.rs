@@ -266,7 +266,8 @@ async fn bad_issue_requests_are_refused_with_problem_json_and_change_nothing() {
             continue;
         };
         // A first credential, so that lists exist and their use can be compared.
-        issue_ok(&server, &key, json!({"credential": plain_credential()})).await;
+        let first = issue_ok(&server, &key, json!({"credential": plain_credential()})).await;
+        let first_entry = entries(&first)[0].clone();
         let before = footprint(&server).await;
         let with = |field: &str, value: Value| {
             let mut credential = plain_credential();
@@ -363,6 +364,11 @@ async fn bad_issue_requests_are_refused_with_problem_json_and_change_nothing() {
             assert_eq!(response.json()["code"], code, "{body}: {}", response.text());
             assert!(!response.json()["detail"].as_str().unwrap().is_empty());
         }
+        // An entry in one of this server's lists is Brevet's to allocate, never the caller's.
+        let mut borrowed = plain_credential();
+        borrowed["credentialStatus"] = first_entry.clone();
+        let response = issue(&server, &key, json!({ "credential": borrowed })).await;
+        assert_problem(&response, 422, "MALFORMED_VALUE_ERROR");
         let malformed = server
             .request(
                 Request::method("POST", "/credentials/issue")
