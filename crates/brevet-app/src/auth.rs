@@ -93,6 +93,17 @@ impl Principal {
     }
 }
 
+/// An API key as lists show it: the first characters only.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiKeyView {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub role: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
 /// The prefix of every API key.
 pub const API_KEY_PREFIX: &str = "brv";
 
@@ -179,6 +190,23 @@ impl App {
         Ok((id, secret))
     }
 
+    /// The organisation's API keys, revoked ones included, newest first (never the secrets).
+    pub async fn list_api_keys(&self, principal: &Principal) -> Result<Vec<ApiKeyView>, AppError> {
+        let mut conn = self.store().read().await?;
+        Ok(api_keys::list_for_org(&mut conn, &principal.org_id)
+            .await?
+            .into_iter()
+            .map(|key| ApiKeyView {
+                id: key.id,
+                name: key.name,
+                prefix: key.prefix,
+                role: key.role,
+                created_at: key.created_at,
+                revoked_at: key.revoked_at,
+            })
+            .collect())
+    }
+
     /// Revokes an API key of the principal's organisation (effective on the next request).
     pub async fn revoke_api_key(&self, principal: &Principal, id: &str) -> Result<(), AppError> {
         principal.require_owner()?;
@@ -204,9 +232,7 @@ impl App {
         if token.starts_with(&format!("{API_KEY_PREFIX}_")) {
             self.principal_for_api_key(token).await
         } else {
-            Err(AppError::Unauthorized(
-                "unknown or expired access token".to_owned(),
-            ))
+            self.principal_for_oauth_token(token).await
         }
     }
 }

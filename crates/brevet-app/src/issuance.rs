@@ -202,6 +202,10 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.events().award();
+        if request.supersedes.is_some() {
+            self.events().status_change("revocation", true);
+        }
         let body = json!({
             "id": public_id,
             "url": page_url,

@@ -8,15 +8,26 @@
 //! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`auth`]
 //! (principals, roles, API keys).
 
+pub mod achievements;
 pub mod auth;
 pub mod clock;
 pub mod credentials;
+pub mod dashboard;
 pub mod error;
+pub mod events;
+pub mod fetch_cache;
 pub mod http;
 pub mod ids;
+pub mod images;
+pub mod invitations;
 pub mod issuance;
+pub mod mail;
 pub mod master_key;
+pub mod members;
+pub mod oauth;
+pub mod org_profile;
 pub mod orgs;
+pub mod sessions;
 pub mod signing;
 pub mod status;
 pub mod vc_api;
@@ -68,6 +79,10 @@ struct Inner {
     http: http::GuardedClient,
     keys: signing::KeyCache,
     verify_cache: verification::VerifyCache,
+    fetched: fetch_cache::FetchCache,
+    mailer: std::sync::RwLock<Option<mail::Mailer>>,
+    limiter: sessions::RateLimiter,
+    events: events::Events,
 }
 
 impl App {
@@ -82,8 +97,39 @@ impl App {
                 http,
                 keys: signing::KeyCache::default(),
                 verify_cache: verification::VerifyCache::default(),
+                fetched: fetch_cache::FetchCache::default(),
+                mailer: std::sync::RwLock::new(None),
+                limiter: sessions::RateLimiter::default(),
+                events: events::Events::default(),
             }),
         }
+    }
+
+    /// Sends mail (invitations, password resets) through `mailer`; without one, invitations
+    /// are refused and reset mails are dropped with a warning.
+    pub fn with_mailer(self, mailer: mail::Mailer) -> App {
+        self.set_mailer(mailer);
+        self
+    }
+
+    /// Replaces the mailer (also on a running application: it is shared by every clone).
+    pub fn set_mailer(&self, mailer: mail::Mailer) {
+        match self.inner.mailer.write() {
+            Ok(mut slot) => *slot = Some(mailer),
+            Err(poisoned) => *poisoned.into_inner() = Some(mailer),
+        }
+    }
+
+    /// The configured mailer, if any.
+    pub fn mailer(&self) -> Option<mail::Mailer> {
+        match self.inner.mailer.read() {
+            Ok(slot) => slot.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub(crate) fn limiter(&self) -> &sessions::RateLimiter {
+        &self.inner.limiter
     }
 
     pub fn store(&self) -> &Store {
@@ -92,6 +138,11 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.inner.config
+    }
+
+    /// What the use cases counted (for metrics).
+    pub fn events(&self) -> &events::Events {
+        &self.inner.events
     }
 
     pub fn clock(&self) -> &dyn Clock {

@@ -251,6 +251,7 @@ impl App {
         .await?;
         let views = status_views(status::entries_for_credential(&mut tx, &record.id).await?);
         tx.commit().await.map_err(StoreError::from)?;
+        self.events().status_change(&change.purpose, change.set);
         Ok(views)
     }
 

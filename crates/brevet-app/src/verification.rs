@@ -67,14 +67,20 @@ impl App {
     pub async fn verify(&self, credential: &Value) -> VerificationReport {
         let now = self.clock().now();
         let sources = self.prefetch(credential).await;
-        run_verifier(credential, &sources, now)
+        let report = run_verifier(credential, &sources, now);
+        self.events().verification(&report);
+        report
     }
 
     /// Parses `text` strictly and verifies it; unreadable JSON is a report with `syntax` failed.
     pub async fn verify_text(&self, text: &str) -> VerificationReport {
         match brevet_core::json::parse_strict(text) {
             Ok(value) => self.verify(&value).await,
-            Err(error) => unreadable_report(&format!("not acceptable JSON: {error}")),
+            Err(error) => {
+                let report = unreadable_report(&format!("not acceptable JSON: {error}"));
+                self.events().verification(&report);
+                report
+            }
         }
     }
 
@@ -178,8 +184,10 @@ impl App {
         } else {
             url
         };
-        self.fetch_json(url, "application/did+json, application/json")
-            .await
+        self.fetch_cached(url, "application/did+json, application/json", |_| {
+            crate::fetch_cache::DID_TTL
+        })
+        .await
     }
 
     async fn fetch_status_list(&self, url: &str) -> Result<Value, SourceError> {
@@ -194,8 +202,32 @@ impl App {
                 Err(error) => Err(SourceError::Unavailable(error.to_string())),
             };
         }
-        self.fetch_json(url.to_owned(), "application/vc+ld+json, application/json")
-            .await
+        self.fetch_cached(
+            url.to_owned(),
+            "application/vc+ld+json, application/json",
+            crate::fetch_cache::status_list_ttl,
+        )
+        .await
+    }
+
+    /// Fetches through the cache of foreign documents (see `fetch_cache` for the bounds).
+    async fn fetch_cached(
+        &self,
+        url: String,
+        accept: &'static str,
+        ttl_of: fn(&Value) -> std::time::Duration,
+    ) -> Result<Value, SourceError> {
+        let now = self.clock().now();
+        if let Some(cached) = self.inner.fetched.get(&url, now) {
+            return cached;
+        }
+        let result = self.fetch_json(url.clone(), accept).await;
+        let ttl = match &result {
+            Ok(document) => ttl_of(document),
+            Err(_) => crate::fetch_cache::FAILURE_TTL,
+        };
+        self.inner.fetched.put(&url, &result, ttl, now);
+        result
     }
 
     async fn fetch_json(&self, url: String, accept: &'static str) -> Result<Value, SourceError> {

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::did::did_of_url;
 use crate::linked_data::LinkedData;
-use crate::model::{ModelErrors, check_unsigned_for_issuance};
+use crate::model::{ModelErrors, check_for_issuance};
 use crate::multikey::Ed25519KeyPair;
 use crate::proof::{self, Cryptosuite, ProofError, ProofOptions};
 use crate::verify::{ContextPolicy, ContextRuleError, check_contexts_with};
@@ -75,16 +75,16 @@ pub fn sign_credential_with_method(
     created: &str,
     ld: &LinkedData,
 ) -> Result<Value, IssueError> {
-    let info = check_unsigned_for_issuance(unsigned).map_err(IssueError::Invalid)?;
+    let checked = check_for_issuance(unsigned).map_err(IssueError::Invalid)?;
     let policy = match suite {
         Cryptosuite::EddsaJcs2022 => ContextPolicy::AllowInline,
         Cryptosuite::EddsaRdfc2022 => ContextPolicy::PinnedOnly,
     };
     check_contexts_with(unsigned, ld, policy)?;
     let controller = did_of_url(verification_method);
-    if info.issuer_id != controller {
+    if checked.issuer_id != controller {
         return Err(IssueError::IssuerMismatch {
-            issuer: info.issuer_id,
+            issuer: checked.issuer_id.to_owned(),
             controller: controller.to_owned(),
         });
     }
@@ -103,7 +103,7 @@ pub fn sign_credential_with_method(
 /// Refuses a document that JSON-LD safe mode would not carry over whole (an undefined term, a
 /// relative IRI): `DATA_LOSS_DETECTION_ERROR` naming the term.
 pub(crate) fn ensure_lossless(document: &Value, ld: &LinkedData) -> Result<(), IssueError> {
-    match ld.expand(&without_proof(document)) {
+    match ld.check_lossless(&without_proof(document)) {
         Ok(_) => Ok(()),
         Err(error) => match ProofError::from(error) {
             ProofError::DataLoss(reason) => Err(IssueError::DataLoss(reason)),

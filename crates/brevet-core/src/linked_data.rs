@@ -70,6 +70,12 @@ impl LinkedData {
         Ok(self.processor.expand(document, &Self::options())?)
     }
 
+    /// Whether [`LinkedData::expand`] succeeds, with its error if not, without building the
+    /// expanded document (the data-loss check of documents signed without JSON-LD).
+    pub fn check_lossless(&self, document: &Value) -> Result<(), LinkedDataError> {
+        Ok(self.processor.check_lossless(document, &Self::options())?)
+    }
+
     /// Converts a document to RDF (safe mode, no base IRI).
     pub fn to_rdf(&self, document: &Value) -> Result<Vec<Quad>, LinkedDataError> {
         Ok(self.processor.to_rdf(document, &Self::options())?)

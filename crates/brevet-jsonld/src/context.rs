@@ -78,7 +78,8 @@ impl Env<'_> {
         Ok(result)
     }
 
-    /// Processes a document's own `@context` against `active`, cached by its serialization.
+    /// Processes a document's own `@context` against `active`, cached by value (the last few)
+    /// and by its serialization.
     pub(crate) fn process_embedded(
         &self,
         active: &Arc<ActiveContext>,
@@ -86,16 +87,25 @@ impl Env<'_> {
         base_url: Option<&str>,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
         let flags = ProcessFlags::DEFAULT;
+        let bits = flags.bits(self, true);
+        if let Some(hit) = self.cache.embedded(active.id, bits, local, base_url) {
+            return Ok(hit);
+        }
         let key = ProcessKey {
             active: active.id,
             local: LocalKey::Inline(inline_key(local), base_url.map(str::to_owned)),
-            flags: flags.bits(self, true),
+            flags: bits,
         };
-        if let Some(hit) = self.cache.processed(&key) {
-            return Ok(hit);
-        }
-        let result = self.process(active, local, base_url, &[], flags)?;
-        self.cache.store_processed(key, &result);
+        let result = match self.cache.processed(&key) {
+            Some(hit) => hit,
+            None => {
+                let result = self.process(active, local, base_url, &[], flags)?;
+                self.cache.store_processed(key, &result);
+                result
+            }
+        };
+        self.cache
+            .store_embedded(active.id, bits, local, base_url, &result);
         Ok(result)
     }
 

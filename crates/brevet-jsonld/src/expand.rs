@@ -1,12 +1,11 @@
 //! The Expansion algorithm (JSON-LD 1.1 API 5.1) and Value Expansion (5.3).
 
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::context::{ActiveContext, Env, ProcessFlags, TermDefinition, container};
+use crate::context::{ActiveContext, Env, ProcessFlags, ScopedContext, TermDefinition, container};
 use crate::error::fail;
 use crate::expand_maps::finish_object;
 use crate::iri::{is_absolute_iri, is_blank_node, is_keyword};
@@ -24,7 +23,7 @@ pub(crate) struct Expander<'a, 'e> {
 }
 
 /// Deepest nesting of arrays and objects expansion accepts (the stack must not overflow).
-const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 impl Expander<'_, '_> {
     pub(crate) fn safe_fail<T>(
@@ -208,10 +207,14 @@ impl Expander<'_, '_> {
                 }
                 Ok(Value::Array(result))
             }
-            Value::Object(map) => {
-                let scoped = property_scoped.cloned();
-                self.expand_object(active, active_property, map, base_url, from_map, scoped)
-            }
+            Value::Object(map) => self.expand_object(
+                active,
+                active_property,
+                map,
+                base_url,
+                from_map,
+                property_scoped.map(Arc::as_ref),
+            ),
             scalar => {
                 if matches!(active_property, None | Some("@graph")) {
                     self.safe_fail::<()>(ErrorCode::SAFE_DROPPED_OBJECT, || {
@@ -241,88 +244,19 @@ impl Expander<'_, '_> {
         element: &Map<String, Value>,
         base_url: Option<&str>,
         from_map: bool,
-        property_scoped: Option<Arc<crate::context::ScopedContext>>,
+        property_scoped: Option<&ScopedContext>,
     ) -> Result<Value, JsonLdError> {
-        let mut context = Arc::clone(active);
-        if let Some(previous) = &active.previous
-            && !from_map
-        {
-            let keeps = if active.value_aliased {
-                element.keys().any(|key| expands_to(active, key, "@value"))
-            } else {
-                element.keys().any(|key| key == "@value")
-            };
-            let only_id =
-                element.len() == 1 && element.keys().all(|key| expands_to(active, key, "@id"));
-            if !keeps && !only_id {
-                context = Arc::clone(previous);
-            }
-        }
-        if let Some(scoped) = property_scoped {
-            let flags = ProcessFlags {
-                override_protected: true,
-                ..ProcessFlags::DEFAULT
-            };
-            context = self.env.process_scoped(&context, &scoped, flags)?;
-        }
-        let local_context = element
-            .iter()
-            .find_map(|(key, value)| (key == "@context").then_some(value));
-        if let Some(local) = local_context {
-            context = self.env.process_embedded(&context, local, base_url)?;
-        }
-        let type_scoped = Arc::clone(&context);
-        let mut type_keys: Vec<(&String, &Value)> = Vec::new();
-        for (key, value) in element {
-            let is_type = key == "@type"
-                || (context
-                    .type_aliases
-                    .iter()
-                    .any(|alias| alias.as_ref() == key.as_str())
-                    && expands_to(&context, key, "@type"));
-            if is_type {
-                type_keys.push((key, value));
-            }
-        }
-        if type_keys.len() > 1 {
-            type_keys.sort_by_key(|entry| entry.0);
-        }
-        let mut input_type: Option<Cow<'_, str>> = None;
-        for (_, value) in &type_keys {
-            let single_term: &str;
-            let mut sorted: Vec<&str>;
-            let terms: &[&str] = match value {
-                Value::String(single) => {
-                    single_term = single.as_str();
-                    std::slice::from_ref(&single_term)
-                }
-                other => {
-                    sorted = as_slice(other).iter().filter_map(Value::as_str).collect();
-                    sorted.sort_unstable();
-                    &sorted
-                }
-            };
-            for term in terms {
-                if let Some(definition) = type_scoped.term(term)
-                    && let Some(scoped) = &definition.context
-                {
-                    let flags = ProcessFlags {
-                        propagate: false,
-                        ..ProcessFlags::DEFAULT
-                    };
-                    context = self.env.process_scoped(&context, scoped, flags)?;
-                }
-            }
-        }
-        if let Some((_, first)) = type_keys.first()
-            && let Some(last) = as_slice(first).last().and_then(Value::as_str)
-        {
-            input_type = expand_iri(&context, last, true, true);
-        }
+        let contexts = self.node_contexts(active, element, base_url, from_map, property_scoped)?;
+        let context = contexts.context;
+        let input_type = contexts
+            .first_type
+            .and_then(|first| as_slice(first).last())
+            .and_then(Value::as_str)
+            .and_then(|last| expand_iri(&context, last, true, true));
         let mut result = Map::with_capacity(element.len());
         let state = EntryState {
             context: &context,
-            type_scoped: &type_scoped,
+            type_scoped: &contexts.type_scoped,
             active_property,
             base_url,
             input_type: input_type.as_deref(),

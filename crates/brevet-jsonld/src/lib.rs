@@ -16,6 +16,8 @@ mod fast_hash;
 mod iri;
 mod iri_expansion;
 mod loader;
+mod lossless;
+mod node_contexts;
 mod node_map;
 mod processor;
 mod rdf_literal;

@@ -5,6 +5,8 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod oauth;
+pub mod ops;
 pub mod public;
 pub mod router;
 pub mod state;

@@ -16,6 +16,11 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::routes())
         .merge(crate::web::routes())
         .merge(crate::vcapi::routes())
+        .merge(crate::oauth::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::ops::Ops::new(&state),
+            crate::ops::track,
+        ))
         .with_state(state)
 }

@@ -112,3 +112,12 @@ pub async fn list(
     .fetch_all(conn)
     .await?)
 }
+
+/// How many achievements an organisation has (archived ones included).
+pub async fn count_for_org(conn: &mut AnyConnection, org_id: &str) -> Result<i64, StoreError> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM achievements WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(count)
+}

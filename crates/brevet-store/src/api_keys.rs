@@ -86,3 +86,154 @@ pub async fn revoke(
     }
     Ok(())
 }
+
+/// An OAuth 2.0 client of the client-credentials grant (secret stored as its SHA-256).
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct OAuthClientRecord {
+    pub client_id: String,
+    pub org_id: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub role: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+const CLIENT_COLUMNS: &str = "client_id, org_id, name, secret_hash, role, created_at, revoked_at";
+
+pub async fn insert_oauth_client(
+    conn: &mut AnyConnection,
+    client: &OAuthClientRecord,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO oauth_clients (client_id, org_id, name, secret_hash, role, created_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&client.client_id)
+    .bind(&client.org_id)
+    .bind(&client.name)
+    .bind(&client.secret_hash)
+    .bind(&client.role)
+    .bind(client.created_at)
+    .bind(client.revoked_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A client by id (revoked ones included: the caller decides).
+pub async fn get_oauth_client(
+    conn: &mut AnyConnection,
+    client_id: &str,
+) -> Result<OAuthClientRecord, StoreError> {
+    sqlx::query_as::<_, OAuthClientRecord>(sqlx::AssertSqlSafe(format!(
+        "SELECT {CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = $1"
+    )))
+    .bind(client_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+pub async fn list_oauth_clients(
+    conn: &mut AnyConnection,
+    org_id: &str,
+) -> Result<Vec<OAuthClientRecord>, StoreError> {
+    Ok(
+        sqlx::query_as::<_, OAuthClientRecord>(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLIENT_COLUMNS} FROM oauth_clients WHERE org_id = $1 ORDER BY created_at DESC, client_id"
+        )))
+        .bind(org_id)
+        .fetch_all(conn)
+        .await?,
+    )
+}
+
+/// Revokes a client of `org_id` and deletes its access tokens; another organisation's client is
+/// not found.
+pub async fn revoke_oauth_client(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    client_id: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE oauth_clients SET revoked_at = $3 WHERE client_id = $1 AND org_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(client_id)
+    .bind(org_id)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query("DELETE FROM oauth_tokens WHERE client_id = $1")
+        .bind(client_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// An access token of the client-credentials grant (stored as its SHA-256).
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct OAuthTokenRecord {
+    pub token_hash: String,
+    pub client_id: String,
+    pub org_id: String,
+    pub role: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert_oauth_token(
+    conn: &mut AnyConnection,
+    token: &OAuthTokenRecord,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO oauth_tokens (token_hash, client_id, org_id, role, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&token.token_hash)
+    .bind(&token.client_id)
+    .bind(&token.org_id)
+    .bind(&token.role)
+    .bind(token.created_at)
+    .bind(token.expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The unexpired token hashing to `token_hash` whose client is not revoked.
+pub async fn find_active_oauth_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> Result<OAuthTokenRecord, StoreError> {
+    sqlx::query_as::<_, OAuthTokenRecord>(
+        "SELECT t.token_hash AS token_hash, t.client_id AS client_id, t.org_id AS org_id, \
+         t.role AS role, t.created_at AS created_at, t.expires_at AS expires_at \
+         FROM oauth_tokens t JOIN oauth_clients c ON c.client_id = t.client_id \
+         WHERE t.token_hash = $1 AND t.expires_at > $2 AND c.revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+/// Deletes a client's expired tokens (housekeeping when it gets a new one).
+pub async fn delete_expired_oauth_tokens(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    now: i64,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM oauth_tokens WHERE client_id = $1 AND expires_at <= $2")
+        .bind(client_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -36,3 +36,19 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<ImageRecord, Stor
     .await?
     .ok_or(StoreError::NotFound)
 }
+
+/// An image of one organisation (another organisation's is not found).
+pub async fn get_in_org(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    id: &str,
+) -> Result<ImageRecord, StoreError> {
+    sqlx::query_as::<_, ImageRecord>(
+        "SELECT id, org_id, content_type, bytes, created_at FROM images WHERE id = $1 AND org_id = $2",
+    )
+    .bind(id)
+    .bind(org_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}

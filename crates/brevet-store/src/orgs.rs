@@ -89,3 +89,34 @@ pub async fn list(conn: &mut AnyConnection) -> Result<Vec<OrgRecord>, StoreError
     .fetch_all(conn)
     .await?)
 }
+
+/// Takes the organisation's row lock until the transaction ends (PostgreSQL; on SQLite the
+/// single writer connection already serialises writers), so checks such as "is this the last
+/// owner" and the change they guard cannot interleave with another transaction's.
+pub async fn lock(conn: &mut AnyConnection, id: &str) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE orgs SET slug = slug WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Sets or clears the organisation's logo.
+pub async fn set_logo(
+    conn: &mut AnyConnection,
+    id: &str,
+    logo_image_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE orgs SET logo_image_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(logo_image_id)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

@@ -154,6 +154,58 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// Every row of every table (migrations bookkeeping aside), rendered as text and sorted:
+    /// equal snapshots before and after a request mean that it changed nothing in the database.
+    pub async fn snapshot(&self) -> Vec<String> {
+        use sqlx::{Column, Row};
+        let mut conn = self.app.store().read().await.unwrap();
+        let tables_sql = match self.backend() {
+            Backend::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            }
+            Backend::Postgres => {
+                "SELECT CAST(tablename AS TEXT) FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            }
+        };
+        let tables: Vec<(String,)> = sqlx::query_as(tables_sql)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        let mut rows = Vec::new();
+        for (table,) in tables {
+            if table.starts_with("_sqlx") {
+                continue;
+            }
+            let all = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+            for row in all {
+                let mut text = format!("{table}:");
+                for (index, column) in row.columns().iter().enumerate() {
+                    let value = if let Ok(value) = row.try_get::<Option<String>, _>(index) {
+                        format!("{value:?}")
+                    } else if let Ok(value) = row.try_get::<Option<i64>, _>(index) {
+                        format!("{value:?}")
+                    } else if let Ok(value) = row.try_get::<Option<Vec<u8>>, _>(index) {
+                        format!("{value:?}")
+                    } else {
+                        panic!(
+                            "{table}.{}: a column type the snapshot cannot read",
+                            column.name()
+                        )
+                    };
+                    text.push_str(&format!(" {}={value}", column.name()));
+                }
+                rows.push(text);
+            }
+        }
+        rows.sort();
+        rows
+    }
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {

@@ -71,6 +71,14 @@ pub(crate) enum Command {
     /// Manage organisations (tenants) from the command line.
     #[command(subcommand)]
     Org(crate::cli_server::OrgCommand),
+    /// Write a consistent copy of the database (while the server runs) to a file. The master
+    /// key is not in it: keep the master key with the backup.
+    Backup(crate::cli_server::BackupArgs),
+    /// Restore a backup into an empty database (SQLite or PostgreSQL, whichever made it).
+    Restore(crate::cli_server::RestoreArgs),
+    /// Manage the master key that seals issuer keys at rest.
+    #[command(subcommand, name = "master-key")]
+    MasterKey(crate::cli_server::MasterKeyCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,40 +1,70 @@
-//! Command-line arguments of the server commands (`serve`, `org`): where the data lives, the
-//! public base URL and the master key. Every option also reads an environment variable.
+//! Command-line arguments of the server commands (`serve`, `org`, `backup`, `restore`,
+//! `master-key`): where the data lives, the public base URL and the master key. Every option
+//! also reads an environment variable and a key of the `--config` file; flags win over the
+//! environment, which wins over the file, which wins over the defaults.
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{Args, Subcommand, ValueEnum};
 
 /// Where Brevet keeps its data and how it is reached (shared by `serve`, `org`, `backup`, ...).
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub(crate) struct ServerOptions {
-    /// Directory of the embedded SQLite database (and the generated master key).
-    #[arg(long, env = "BREVET_DATA_DIR", default_value = "brevet-data")]
-    pub(crate) data_dir: PathBuf,
+    /// A TOML file whose keys mirror these options (data_dir, database_url, base_url, bind,
+    /// master_key_file, log_format, allow_private_network); relative paths in it are relative to
+    /// the file. Flags and environment variables override it.
+    #[arg(long, env = "BREVET_CONFIG", value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Directory of the embedded SQLite database (and the generated master key)
+    /// [default: brevet-data].
+    #[arg(long, env = "BREVET_DATA_DIR", value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
     /// A `postgres://` URL to use PostgreSQL instead of the embedded SQLite database.
-    #[arg(long, env = "BREVET_DATABASE_URL")]
+    #[arg(long, env = "BREVET_DATABASE_URL", value_name = "URL")]
     pub(crate) database_url: Option<String>,
     /// The public base URL (`https://badges.example.org` behind a TLS proxy); default
     /// `http://` + the bind address.
-    #[arg(long, env = "BREVET_BASE_URL")]
+    #[arg(long, env = "BREVET_BASE_URL", value_name = "URL")]
     pub(crate) base_url: Option<String>,
     /// A file holding the master key (base64 of 32 bytes) that seals issuer keys. Or set
     /// BREVET_MASTER_KEY. With SQLite and neither given, one is generated into the data
     /// directory on first run; PostgreSQL requires one.
-    #[arg(long, env = "BREVET_MASTER_KEY_FILE")]
+    #[arg(long, env = "BREVET_MASTER_KEY_FILE", value_name = "FILE")]
     pub(crate) master_key_file: Option<PathBuf>,
-    /// The address `serve` listens on (also the default base URL).
-    #[arg(long, env = "BREVET_BIND", default_value = "127.0.0.1:8080")]
-    pub(crate) bind: String,
+    /// The address `serve` listens on (also the default base URL) [default: 127.0.0.1:8080].
+    #[arg(long, env = "BREVET_BIND", value_name = "ADDR:PORT")]
+    pub(crate) bind: Option<String>,
     /// Let the outbound client reach loopback and private addresses (for tests only).
-    #[arg(long, env = "BREVET_ALLOW_PRIVATE_NETWORK")]
-    pub(crate) allow_private_network: bool,
+    #[arg(
+        long,
+        env = "BREVET_ALLOW_PRIVATE_NETWORK",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub(crate) allow_private_network: Option<bool>,
+}
+
+/// How `serve` writes its logs (to standard error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     #[command(flatten)]
     pub(crate) options: ServerOptions,
+    /// Log format [default: text]; what is logged is set by RUST_LOG (default `info`).
+    #[arg(long, env = "BREVET_LOG_FORMAT", value_enum)]
+    pub(crate) log_format: Option<LogFormat>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,6 +86,41 @@ pub(crate) struct OrgCreateArgs {
     /// The email of its first owner (an account is created when none exists).
     #[arg(long)]
     pub(crate) admin_email: String,
+    #[command(flatten)]
+    pub(crate) options: ServerOptions,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackupArgs {
+    /// The backup file to write (JSON lines, owner-only permissions; replaced atomically).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: PathBuf,
+    #[command(flatten)]
+    pub(crate) options: ServerOptions,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RestoreArgs {
+    /// The backup file to restore (from `brevet backup`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) from: PathBuf,
+    #[command(flatten)]
+    pub(crate) options: ServerOptions,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MasterKeyCommand {
+    /// Re-seal every issuer key with a new master key (read from --new-key-file, or generated
+    /// into it when the file does not exist). Then configure every server with the new key and
+    /// restart them; take a new backup (older ones need the old key).
+    Rotate(MasterKeyRotateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MasterKeyRotateArgs {
+    /// The new master key file (base64 of 32 bytes); created with a new key if it does not exist.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) new_key_file: PathBuf,
     #[command(flatten)]
     pub(crate) options: ServerOptions,
 }

@@ -161,28 +161,16 @@ impl std::fmt::Display for JsonPath<'_> {
     }
 }
 
-/// `parent.key` (or `parent["key"]` for keys like `@context`).
-pub(crate) fn child(parent: &str, key: &str) -> String {
-    let mut path = parent.to_owned();
-    // Writing to a String cannot fail.
-    let _ = crate::json::write_path_key(&mut path, key);
-    path
-}
-
-/// `parent[index]`.
-pub(crate) fn item(parent: &str, index: usize) -> String {
-    format!("{parent}[{index}]")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn paths_and_display() {
-        assert_eq!(child("$", "issuer"), "$.issuer");
-        assert_eq!(child("$", "@context"), "$[\"@context\"]");
-        assert_eq!(item(&child("$", "proof"), 2), "$.proof[2]");
+        let root = JsonPath::Root;
+        assert_eq!(root.key("issuer").to_string(), "$.issuer");
+        assert_eq!(root.key("@context").to_string(), "$[\"@context\"]");
+        assert_eq!(root.key("proof").index(2).to_string(), "$.proof[2]");
         let errors = ModelErrors(vec![ModelError::malformed("$.issuer", "is required")]);
         assert_eq!(
             errors.to_string(),
@@ -191,7 +179,6 @@ mod tests {
         assert!(errors.mentions("$.issuer"));
         assert!(errors.mentions("$"));
         assert!(!errors.mentions("$.iss"));
-        let root = JsonPath::Root;
         let context = root.key("@context");
         assert_eq!(
             context.index(1).key("term").to_string(),

@@ -12,14 +12,53 @@ pub fn is_absolute_url(value: &str) -> bool {
     let mut scheme_chars = scheme.chars();
     let scheme_ok = scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && scheme_chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    scheme_ok
-        && !rest.is_empty()
-        && rest.chars().all(|c| {
-            !c.is_whitespace()
-                && !c.is_control()
-                && !matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
-        })
-        && percent_escapes_are_complete(rest)
+    if !scheme_ok || rest.is_empty() {
+        return false;
+    }
+    if rest.is_ascii() {
+        return ascii_rest_is_valid(rest.as_bytes());
+    }
+    rest.chars().all(|c| {
+        !c.is_whitespace()
+            && !c.is_control()
+            && !matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+    }) && percent_escapes_are_complete(rest)
+}
+
+/// The ASCII bytes a URL may contain: printable, not space, not `<>"{}|\^` or backquote (the
+/// ASCII whitespace and control characters are all outside 0x21..=0x7e).
+const URL_BYTES: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut byte = 0x21;
+    while byte < 0x7f {
+        table[byte] = !matches!(
+            byte as u8,
+            b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'\\' | b'^' | b'`'
+        );
+        byte += 1;
+    }
+    table
+};
+
+/// The rest of an all-ASCII URL, in one pass: allowed bytes, complete percent escapes.
+fn ascii_rest_is_valid(bytes: &[u8]) -> bool {
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if !URL_BYTES[usize::from(byte & 0x7f)] {
+            return false;
+        }
+        if byte == b'%' {
+            let hex = bytes.get(at + 1..at + 3);
+            if !hex.is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit)) {
+                return false;
+            }
+            at += 3;
+        } else {
+            at += 1;
+        }
+    }
+    true
 }
 
 fn percent_escapes_are_complete(text: &str) -> bool {
@@ -54,6 +93,29 @@ mod tests {
             "https://例え.jp/証明",
         ] {
             assert!(is_absolute_url(value), "{value}");
+        }
+    }
+
+    /// The ASCII fast path agrees with the character-by-character rule on every byte.
+    #[test]
+    fn ascii_path_matches_the_general_rule() {
+        for byte in 0u8..0x80 {
+            for text in [
+                format!("https://x/{}", byte as char),
+                format!("https://x/a{}b", byte as char),
+                format!("https://x/%4{}", byte as char),
+                format!("https://x/%{}1", byte as char),
+            ] {
+                let general = {
+                    let rest = &text[text.find(':').unwrap() + 1..];
+                    rest.chars().all(|c| {
+                        !c.is_whitespace()
+                            && !c.is_control()
+                            && !matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+                    }) && percent_escapes_are_complete(rest)
+                };
+                assert_eq!(is_absolute_url(&text), general, "{text:?}");
+            }
         }
     }
 

@@ -12,6 +12,7 @@ mod achievement_type;
 mod errors;
 mod identity;
 pub mod iri;
+mod lookup;
 pub mod ob3;
 mod ob3_rules;
 pub mod sample;
@@ -74,13 +75,21 @@ pub struct CredentialInfo {
 /// not required here (the verifier reports a missing proof itself), but any proof present must
 /// be well-formed.
 pub fn check_credential(doc: &Value) -> Result<CredentialInfo, ModelErrors> {
-    vc_rules::check(doc, vc_rules::Purpose::Verify)
+    vc_rules::check(doc, vc_rules::Purpose::Verify).map(vc_rules::CheckedCredential::into_info)
 }
 
 /// Validates a credential Brevet is about to sign: as [`check_credential`], and in addition an
 /// Open Badges issuer must be a `Profile` object (never a bare string). Existing proofs are
 /// allowed (adding one makes a proof set).
 pub fn check_unsigned_for_issuance(doc: &Value) -> Result<CredentialInfo, ModelErrors> {
+    check_for_issuance(doc).map(vc_rules::CheckedCredential::into_info)
+}
+
+/// [`check_unsigned_for_issuance`] without copying anything out of the document: the signer
+/// only needs the issuer.
+pub(crate) fn check_for_issuance(
+    doc: &Value,
+) -> Result<vc_rules::CheckedCredential<'_>, ModelErrors> {
     vc_rules::check(doc, vc_rules::Purpose::Issue)
 }
 

@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::errors::{ErrorCode, Findings, child, item};
+use super::errors::{ErrorCode, Findings, JsonPath};
 use super::iri::is_absolute_url;
+use super::lookup::Fields;
 use super::{
     CREDENTIALS_V1_CONTEXT, CREDENTIALS_V2_CONTEXT, CredentialInfo, ModelErrors, VcVersion,
     ob3_rules,
@@ -30,7 +31,39 @@ const TYPED_PROPERTIES: &[(&str, bool, bool)] = &[
     ("termsOfUse", false, false),
 ];
 
-pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, ModelErrors> {
+/// What validation learned, borrowed from the document (see [`CredentialInfo`] for the
+/// owned form).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CheckedCredential<'a> {
+    credential: &'a Map<String, Value>,
+    pub(crate) version: VcVersion,
+    id: Option<&'a str>,
+    types: Vec<&'a str>,
+    pub(crate) issuer_id: &'a str,
+    valid_from: Option<DateTimeStamp>,
+    valid_until: Option<DateTimeStamp>,
+    is_open_badge: bool,
+    subject_ids: Vec<&'a str>,
+}
+
+impl CheckedCredential<'_> {
+    pub(crate) fn into_info(self) -> CredentialInfo {
+        CredentialInfo {
+            version: self.version,
+            id: self.id.map(str::to_owned),
+            types: self.types.into_iter().map(str::to_owned).collect(),
+            issuer_id: self.issuer_id.to_owned(),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+            credential_status: as_list(self.credential.field("credentialStatus")),
+            is_open_badge: self.is_open_badge,
+            proofs: as_list(self.credential.field("proof")),
+            subject_ids: self.subject_ids.into_iter().map(str::to_owned).collect(),
+        }
+    }
+}
+
+pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CheckedCredential<'_>, ModelErrors> {
     let mut findings = Findings::default();
     let Some(credential) = doc.as_object() else {
         findings.push(
@@ -43,7 +76,7 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
 
     let version = check_context(credential, &mut findings);
     let types = check_types(credential, &mut findings);
-    let id = check_optional_url(credential, "$", "id", &mut findings);
+    let id = check_optional_url(credential, &JsonPath::Root, "id", &mut findings);
     let issuer_id = check_issuer(credential, &mut findings);
     let subject_ids = check_subjects(credential, &mut findings);
     let (valid_from, valid_until) = check_validity(credential, version, &mut findings);
@@ -55,12 +88,12 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
         check_typed_objects(credential, property, id_required, &mut findings);
     }
     check_related_resources(credential, &mut findings);
-    let proofs = check_proofs(credential, &mut findings);
+    check_proofs(credential, &mut findings);
     check_language_strings(credential, &mut findings);
 
     let is_open_badge = types
         .iter()
-        .any(|kind| kind == "OpenBadgeCredential" || kind == "AchievementCredential");
+        .any(|kind| *kind == "OpenBadgeCredential" || *kind == "AchievementCredential");
     let has_achievement_subject = has_achievement_subject(credential);
     if has_achievement_subject && !is_open_badge && !types.is_empty() {
         findings.malformed(
@@ -74,7 +107,7 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
         if purpose == Purpose::Issue {
             check_recipient_for_issuance(credential, &mut findings);
         }
-        if purpose == Purpose::Issue && credential.get("issuer").is_some_and(Value::is_string) {
+        if purpose == Purpose::Issue && credential.field("issuer").is_some_and(Value::is_string) {
             findings.malformed(
                 "$.issuer",
                 "an Open Badges issuer must be a Profile object (id, type [\"Profile\"], name), not a bare string",
@@ -92,16 +125,15 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
             "incomplete credential",
         )]));
     };
-    Ok(CredentialInfo {
+    Ok(CheckedCredential {
+        credential,
         version,
         id,
         types,
         issuer_id,
         valid_from,
         valid_until,
-        credential_status: as_list(credential.get("credentialStatus")),
         is_open_badge,
-        proofs,
         subject_ids,
     })
 }
@@ -109,14 +141,14 @@ pub(crate) fn check(doc: &Value, purpose: Purpose) -> Result<CredentialInfo, Mod
 /// Brevet issues an Open Badge to a named recipient: the subject has an `id` or at least one
 /// `identifier` (an IdentityObject, e.g. a hashed email).
 fn check_recipient_for_issuance(credential: &Map<String, Value>, findings: &mut Findings) {
-    let Some(Value::Object(subject)) = credential.get("credentialSubject") else {
+    let Some(Value::Object(subject)) = credential.field("credentialSubject") else {
         return;
     };
     let has_identifier = subject
         .get("identifier")
         .and_then(Value::as_array)
         .is_some_and(|identifiers| !identifiers.is_empty());
-    if !subject.contains_key("id") && !has_identifier {
+    if !subject.has_field("id") && !has_identifier {
         findings.malformed(
             "$.credentialSubject",
             "an Open Badge names its recipient: give the subject an id or an identifier (IdentityObject)",
@@ -132,7 +164,7 @@ fn has_achievement_subject(credential: &Map<String, Value>) -> bool {
         Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "AchievementSubject"),
         _ => false,
     };
-    match credential.get("credentialSubject") {
+    match credential.field("credentialSubject") {
         Some(Value::Array(subjects)) => subjects.iter().any(is_achievement_subject),
         Some(subject) => is_achievement_subject(subject),
         None => false,
@@ -150,16 +182,20 @@ fn as_list(value: Option<&Value>) -> Vec<Value> {
 /// `@context`: present, first entry the v1 or v2 credentials context, every other entry a URL
 /// or an inline context object whose term definitions map to absolute IRIs.
 fn check_context(credential: &Map<String, Value>, findings: &mut Findings) -> Option<VcVersion> {
-    let path = "$[\"@context\"]";
-    let entries: Vec<&Value> = match credential.get("@context") {
+    let root = JsonPath::Root;
+    let path = root.key("@context");
+    let entries: &[Value] = match credential.field("@context") {
         None => {
             findings.malformed("$", "@context is required");
             return None;
         }
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(single @ Value::String(_)) => vec![single],
+        Some(Value::Array(items)) => items,
+        Some(single @ Value::String(_)) => std::slice::from_ref(single),
         Some(_) => {
-            findings.malformed(path, "@context must be a URL or a list of URLs and objects");
+            findings.malformed_at(
+                &path,
+                "@context must be a URL or a list of URLs and objects",
+            );
             return None;
         }
     };
@@ -167,8 +203,8 @@ fn check_context(credential: &Map<String, Value>, findings: &mut Findings) -> Op
         Some(CREDENTIALS_V2_CONTEXT) => Some(VcVersion::V2),
         Some(CREDENTIALS_V1_CONTEXT) => Some(VcVersion::V1_1),
         _ => {
-            findings.malformed(
-                &item(path, 0),
+            findings.malformed_at(
+                &path.index(0),
                 format!(
                     "the first @context entry must be {CREDENTIALS_V2_CONTEXT} (or {CREDENTIALS_V1_CONTEXT} for VC 1.1)"
                 ),
@@ -177,14 +213,14 @@ fn check_context(credential: &Map<String, Value>, findings: &mut Findings) -> Op
         }
     };
     for (index, entry) in entries.iter().enumerate() {
-        let entry_path = item(path, index);
+        let entry_path = path.index(index);
         match entry {
             Value::String(url) if !is_absolute_url(url) => {
-                findings.malformed(&entry_path, format!("context {url:?} is not a URL"));
+                findings.malformed_at(&entry_path, format!("context {url:?} is not a URL"));
             }
             Value::String(_) => {}
             Value::Object(definitions) => check_inline_context(definitions, &entry_path, findings),
-            _ => findings.malformed(&entry_path, "a context entry must be a URL or an object"),
+            _ => findings.malformed_at(&entry_path, "a context entry must be a URL or an object"),
         }
     }
     version
@@ -192,14 +228,18 @@ fn check_context(credential: &Map<String, Value>, findings: &mut Findings) -> Op
 
 /// Term definitions of an inline context that map a term to an IRI must use an absolute IRI
 /// (or a compact IRI / keyword, which JSON-LD resolves); `https ://…` is refused here already.
-fn check_inline_context(definitions: &Map<String, Value>, path: &str, findings: &mut Findings) {
+fn check_inline_context(
+    definitions: &Map<String, Value>,
+    path: &JsonPath<'_>,
+    findings: &mut Findings,
+) {
     for (term, definition) in definitions {
         if term.starts_with('@') {
             continue;
         }
         let iri = match definition {
             Value::String(iri) => Some(iri.as_str()),
-            Value::Object(expanded) => expanded.get("@id").and_then(Value::as_str),
+            Value::Object(expanded) => expanded.field("@id").and_then(Value::as_str),
             _ => None,
         };
         if let Some(iri) = iri
@@ -207,8 +247,8 @@ fn check_inline_context(definitions: &Map<String, Value>, path: &str, findings: 
             && !iri.starts_with('@')
             && !is_absolute_url(iri)
         {
-            findings.malformed(
-                &child(path, term),
+            findings.malformed_at(
+                &path.key(term),
                 format!("term {term:?} maps to {iri:?}, which is not an absolute IRI"),
             );
         }
@@ -216,9 +256,9 @@ fn check_inline_context(definitions: &Map<String, Value>, path: &str, findings: 
 }
 
 /// `type`: present, a string or a list of non-empty strings, including `VerifiableCredential`.
-fn check_types(credential: &Map<String, Value>, findings: &mut Findings) -> Vec<String> {
+fn check_types<'a>(credential: &'a Map<String, Value>, findings: &mut Findings) -> Vec<&'a str> {
     let path = "$.type";
-    let types: Vec<String> = match credential.get("type") {
+    let types: Vec<&str> = match credential.field("type") {
         None => {
             findings.malformed(
                 "$",
@@ -226,15 +266,16 @@ fn check_types(credential: &Map<String, Value>, findings: &mut Findings) -> Vec<
             );
             return Vec::new();
         }
-        Some(Value::String(kind)) => vec![kind.clone()],
+        Some(Value::String(kind)) => vec![kind.as_str()],
         Some(Value::Array(items)) => {
             let mut types = Vec::new();
             for (index, kind) in items.iter().enumerate() {
                 match kind.as_str() {
-                    Some(kind) if !kind.is_empty() => types.push(kind.to_owned()),
-                    _ => {
-                        findings.malformed(&item(path, index), "a type must be a non-empty string")
-                    }
+                    Some(kind) if !kind.is_empty() => types.push(kind),
+                    _ => findings.malformed(
+                        &format!("{path}[{index}]"),
+                        "a type must be a non-empty string",
+                    ),
                 }
             }
             types
@@ -244,55 +285,61 @@ fn check_types(credential: &Map<String, Value>, findings: &mut Findings) -> Vec<
             return Vec::new();
         }
     };
-    if !types.iter().any(|kind| kind == "VerifiableCredential") {
+    if !types.contains(&"VerifiableCredential") {
         findings.malformed(path, "type must include VerifiableCredential");
     }
     types
 }
 
 /// An optional `key` of `object` that, when present, must be a URL string.
-fn check_optional_url(
-    object: &Map<String, Value>,
-    parent: &str,
+fn check_optional_url<'a>(
+    object: &'a Map<String, Value>,
+    parent: &JsonPath<'_>,
     key: &str,
     findings: &mut Findings,
-) -> Option<String> {
-    let value = object.get(key)?;
-    let path = child(parent, key);
+) -> Option<&'a str> {
+    let value = object.field(key)?;
     match value {
-        Value::String(url) if is_absolute_url(url) => Some(url.clone()),
+        Value::String(url) if is_absolute_url(url) => Some(url),
         Value::String(url) => {
-            findings.malformed(&path, format!("{key} {url:?} is not a URL"));
+            findings.malformed_at(&parent.key(key), format!("{key} {url:?} is not a URL"));
             None
         }
         _ => {
-            findings.malformed(&path, format!("{key} must be a single URL string"));
+            findings.malformed_at(
+                &parent.key(key),
+                format!("{key} must be a single URL string"),
+            );
             None
         }
     }
 }
 
 /// `issuer`: required; a URL, or an object whose `id` is a URL.
-fn check_issuer(credential: &Map<String, Value>, findings: &mut Findings) -> Option<String> {
-    let path = "$.issuer";
-    match credential.get("issuer") {
+fn check_issuer<'a>(
+    credential: &'a Map<String, Value>,
+    findings: &mut Findings,
+) -> Option<&'a str> {
+    let root = JsonPath::Root;
+    let path = root.key("issuer");
+    match credential.field("issuer") {
         None => {
             findings.malformed("$", "issuer is required");
             None
         }
-        Some(Value::String(url)) if is_absolute_url(url) => Some(url.clone()),
+        Some(Value::String(url)) if is_absolute_url(url) => Some(url),
         Some(Value::String(url)) => {
-            findings.malformed(path, format!("issuer {url:?} is not a URL"));
+            findings.malformed_at(&path, format!("issuer {url:?} is not a URL"));
             None
         }
         Some(Value::Object(issuer)) => {
-            if !issuer.contains_key("id") {
-                findings.malformed(path, "an issuer object must have an id (a URL)");
+            if !issuer.has_field("id") {
+                findings.malformed_at(&path, "an issuer object must have an id (a URL)");
             }
-            check_optional_url(issuer, path, "id", findings)
+            check_optional_url(issuer, &path, "id", findings)
         }
         Some(_) => {
-            findings.malformed(path, "issuer must be a URL or an object with an id");
+            findings.malformed_at(&path, "issuer must be a URL or an object with an id");
             None
         }
     }
@@ -300,36 +347,31 @@ fn check_issuer(credential: &Map<String, Value>, findings: &mut Findings) -> Opt
 
 /// `credentialSubject`: required; one non-empty object or a non-empty list of them; any `id`
 /// a single URL. Returns the subject ids.
-fn check_subjects(credential: &Map<String, Value>, findings: &mut Findings) -> Vec<String> {
-    let path = "$.credentialSubject";
-    let subjects: Vec<(String, &Value)> = match credential.get("credentialSubject") {
-        None => {
-            findings.malformed("$", "credentialSubject is required");
-            return Vec::new();
-        }
-        Some(Value::Array(items)) if items.is_empty() => {
-            findings.malformed(path, "credentialSubject must not be an empty list");
-            return Vec::new();
-        }
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(index, subject)| (item(path, index), subject))
-            .collect(),
-        Some(single) => vec![(path.to_owned(), single)],
-    };
+fn check_subjects<'a>(credential: &'a Map<String, Value>, findings: &mut Findings) -> Vec<&'a str> {
+    let root = JsonPath::Root;
+    let path = root.key("credentialSubject");
     let mut ids = Vec::new();
-    for (subject_path, subject) in subjects {
-        match subject {
-            Value::Object(claims) if claims.is_empty() => findings.malformed(
-                &subject_path,
-                "a credential subject must make at least one claim (it is an empty object)",
-            ),
-            Value::Object(claims) => {
-                ids.extend(check_optional_url(claims, &subject_path, "id", findings));
-            }
-            _ => findings.malformed(&subject_path, "a credential subject must be an object"),
+    let mut check_one = |subject: &'a Value, subject_path: &JsonPath<'_>| match subject {
+        Value::Object(claims) if claims.is_empty() => findings.malformed_at(
+            subject_path,
+            "a credential subject must make at least one claim (it is an empty object)",
+        ),
+        Value::Object(claims) => {
+            ids.extend(check_optional_url(claims, subject_path, "id", findings));
         }
+        _ => findings.malformed_at(subject_path, "a credential subject must be an object"),
+    };
+    match credential.field("credentialSubject") {
+        None => findings.malformed("$", "credentialSubject is required"),
+        Some(Value::Array(items)) if items.is_empty() => {
+            findings.malformed_at(&path, "credentialSubject must not be an empty list");
+        }
+        Some(Value::Array(items)) => {
+            for (index, subject) in items.iter().enumerate() {
+                check_one(subject, &path.index(index));
+            }
+        }
+        Some(single) => check_one(single, &path),
     }
     ids
 }
@@ -345,16 +387,17 @@ fn check_validity(
         Some(VcVersion::V1_1) => ("issuanceDate", "expirationDate"),
         _ => ("validFrom", "validUntil"),
     };
-    if version == Some(VcVersion::V1_1) && !credential.contains_key(from_key) {
+    if version == Some(VcVersion::V1_1) && !credential.has_field(from_key) {
         findings.malformed("$", "issuanceDate is required in a VC 1.1 credential");
     }
-    let from = read_stamp(credential, "$", from_key, findings);
-    let until = read_stamp(credential, "$", until_key, findings);
+    let root = JsonPath::Root;
+    let from = read_stamp(credential, &root, from_key, findings);
+    let until = read_stamp(credential, &root, until_key, findings);
     if let (Some(from), Some(until)) = (&from, &until)
         && from > until
     {
         findings.push(
-            &child("$", until_key),
+            &root.key(until_key).to_string(),
             ErrorCode::Range,
             format!("{until_key} {until} is before {from_key} {from}"),
         );
@@ -365,20 +408,22 @@ fn check_validity(
 /// Reads an optional dateTimeStamp property.
 pub(crate) fn read_stamp(
     object: &Map<String, Value>,
-    parent: &str,
+    parent: &JsonPath<'_>,
     key: &str,
     findings: &mut Findings,
 ) -> Option<DateTimeStamp> {
-    let value = object.get(key)?;
-    let path = child(parent, key);
+    let value = object.field(key)?;
     match value.as_str().map(DateTimeStamp::parse) {
         Some(Ok(stamp)) => Some(stamp),
         Some(Err(error)) => {
-            findings.malformed(&path, error.to_string());
+            findings.malformed_at(&parent.key(key), error.to_string());
             None
         }
         None => {
-            findings.malformed(&path, format!("{key} must be a dateTimeStamp string"));
+            findings.malformed_at(
+                &parent.key(key),
+                format!("{key} must be a dateTimeStamp string"),
+            );
             None
         }
     }
@@ -392,38 +437,39 @@ fn check_typed_objects(
     id_required: bool,
     findings: &mut Findings,
 ) {
-    let path = child("$", property);
-    let entries: Vec<(String, &Value)> = match credential.get(property) {
-        None => return,
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(index, entry)| (item(&path, index), entry))
-            .collect(),
-        Some(single) => vec![(path.clone(), single)],
-    };
-    for (entry_path, entry) in entries {
+    let root = JsonPath::Root;
+    let path = root.key(property);
+    let mut check_one = |entry: &Value, entry_path: &JsonPath<'_>| {
         let Some(object) = entry.as_object() else {
-            findings.malformed(&entry_path, format!("each {property} must be an object"));
-            continue;
+            findings.malformed_at(entry_path, format!("each {property} must be an object"));
+            return;
         };
-        match object.get("type") {
-            None => findings.malformed(&entry_path, format!("{property} needs a type")),
+        match object.field("type") {
+            None => findings.malformed_at(entry_path, format!("{property} needs a type")),
             Some(Value::String(kind)) if !kind.is_empty() => {}
             Some(Value::Array(kinds))
                 if !kinds.is_empty()
                     && kinds
                         .iter()
                         .all(|kind| kind.as_str().is_some_and(|k| !k.is_empty())) => {}
-            Some(_) => findings.malformed(
-                &child(&entry_path, "type"),
+            Some(_) => findings.malformed_at(
+                &entry_path.key("type"),
                 "type must be a non-empty string or list of strings",
             ),
         }
-        if id_required && !object.contains_key("id") {
-            findings.malformed(&entry_path, format!("{property} needs an id (a URL)"));
+        if id_required && !object.has_field("id") {
+            findings.malformed_at(entry_path, format!("{property} needs an id (a URL)"));
         }
-        check_optional_url(object, &entry_path, "id", findings);
+        check_optional_url(object, entry_path, "id", findings);
+    };
+    match credential.field(property) {
+        None => {}
+        Some(Value::Array(items)) => {
+            for (index, entry) in items.iter().enumerate() {
+                check_one(entry, &path.index(index));
+            }
+        }
+        Some(single) => check_one(single, &path),
     }
 }
 
@@ -431,13 +477,13 @@ fn check_typed_objects(
 /// URL `id` unique among them and at least a `digestSRI` or a `digestMultibase` string. (Whether
 /// a digest matches the resource is for whoever retrieves it; Brevet fetches nothing here.)
 fn check_related_resources(credential: &Map<String, Value>, findings: &mut Findings) {
-    let path = child("$", "relatedResource");
+    let path = "$.relatedResource".to_owned();
     let entries: Vec<(String, &Value)> = match credential.get("relatedResource") {
         None => return,
         Some(Value::Array(items)) if !items.is_empty() => items
             .iter()
             .enumerate()
-            .map(|(index, entry)| (item(&path, index), entry))
+            .map(|(index, entry)| (format!("{path}[{index}]"), entry))
             .collect(),
         Some(Value::Array(_)) => {
             findings.malformed(&path, "relatedResource must list at least one resource");
@@ -458,7 +504,7 @@ fn check_related_resources(credential: &Map<String, Value>, findings: &mut Findi
             Some(Value::String(id)) if is_absolute_url(id) => {
                 if seen.contains(&id.as_str()) {
                     findings.malformed(
-                        &child(&entry_path, "id"),
+                        &format!("{entry_path}.id"),
                         format!("relatedResource id {id} appears twice"),
                     );
                 }
@@ -487,46 +533,49 @@ fn check_related_resources(credential: &Map<String, Value>, findings: &mut Findi
 
 /// `proof`: one object or a list of objects, each with a `type`; `created`/`expires`, when
 /// present, dateTimeStamps.
-fn check_proofs(credential: &Map<String, Value>, findings: &mut Findings) -> Vec<Value> {
-    let proofs = as_list(credential.get("proof"));
-    let is_list = credential.get("proof").is_some_and(Value::is_array);
-    for (index, proof) in proofs.iter().enumerate() {
-        let path = if is_list {
-            item("$.proof", index)
-        } else {
-            "$.proof".to_owned()
-        };
+fn check_proofs(credential: &Map<String, Value>, findings: &mut Findings) {
+    let root = JsonPath::Root;
+    let path = root.key("proof");
+    let mut check_one = |proof: &Value, proof_path: &JsonPath<'_>| {
         let Some(object) = proof.as_object() else {
-            findings.malformed(&path, "a proof must be an object");
-            continue;
+            findings.malformed_at(proof_path, "a proof must be an object");
+            return;
         };
-        if !object.get("type").is_some_and(Value::is_string) {
-            findings.malformed(&path, "a proof needs a type (a string)");
+        if !object.field("type").is_some_and(Value::is_string) {
+            findings.malformed_at(proof_path, "a proof needs a type (a string)");
         }
-        read_stamp(object, &path, "created", findings);
-        read_stamp(object, &path, "expires", findings);
+        read_stamp(object, proof_path, "created", findings);
+        read_stamp(object, proof_path, "expires", findings);
+    };
+    match credential.field("proof") {
+        None => {}
+        Some(Value::Array(proofs)) => {
+            for (index, proof) in proofs.iter().enumerate() {
+                check_one(proof, &path.index(index));
+            }
+        }
+        Some(single) => check_one(single, &path),
     }
-    proofs
 }
 
 /// `name` and `description`: a string, a language value object (`@value`), or a list of those.
 fn check_language_strings(credential: &Map<String, Value>, findings: &mut Findings) {
     for key in ["name", "description"] {
-        let Some(value) = credential.get(key) else {
+        let Some(value) = credential.field(key) else {
             continue;
         };
         let values = match value {
-            Value::Array(items) => items.iter().collect(),
-            single => vec![single],
+            Value::Array(items) => items.as_slice(),
+            single => std::slice::from_ref(single),
         };
         let ok = values.iter().all(|value| match value {
             Value::String(_) => true,
-            Value::Object(object) => object.get("@value").is_some_and(Value::is_string),
+            Value::Object(object) => object.field("@value").is_some_and(Value::is_string),
             _ => false,
         });
         if !ok {
-            findings.malformed(
-                &child("$", key),
+            findings.malformed_at(
+                &JsonPath::Root.key(key),
                 format!("{key} must be a string or a language value object with @value"),
             );
         }

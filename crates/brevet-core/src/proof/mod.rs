@@ -292,9 +292,9 @@ pub fn create_proof(
         config.insert("@context".to_owned(), context.clone());
     }
     let previous = previous_proofs(unsigned, options.previous_proof.as_ref())?;
-    let steps = suites::compute(unsigned, previous, None, &config, suite, ld)
+    let hash_data = suites::hash_data(unsigned, previous, None, &config, suite, ld)
         .map_err(ProofError::into_generation)?;
-    let signature = key.sign(&steps.hash_data());
+    let signature = key.sign(&hash_data);
     config.insert(
         "proofValue".to_owned(),
         Value::from(encode_proof_value(&signature)),
@@ -441,7 +441,7 @@ pub fn verify_proof(
         }
     }
     let previous = previous_proofs(secured_document, proof_object.get("previousProof"))?;
-    let steps = suites::compute(
+    let hash_data = suites::hash_data(
         secured_document,
         previous,
         context_override,
@@ -450,7 +450,7 @@ pub fn verify_proof(
         ld,
     )?;
     let signature = Signature::from_bytes(&signature);
-    key.verify_strict(&steps.hash_data(), &signature)
+    key.verify_strict(&hash_data, &signature)
         .map_err(|_| ProofError::SignatureMismatch)
 }
 

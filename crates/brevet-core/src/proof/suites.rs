@@ -128,6 +128,45 @@ impl DocumentView<'_> {
     }
 }
 
+/// The signed data (`proofConfigHash ‖ documentHash`) of [`compute`], without keeping the
+/// canonical forms: eddsa-jcs-2022 streams the canonical JSON into SHA-256.
+pub(super) fn hash_data(
+    document: &Value,
+    proof_replacement: Option<Value>,
+    context_override: Option<&Value>,
+    config: &Map<String, Value>,
+    suite: ProofSuite,
+    ld: &LinkedData,
+) -> Result<[u8; 64], ProofError> {
+    if suite.uses_rdfc() {
+        let steps = compute(
+            document,
+            proof_replacement,
+            context_override,
+            config,
+            suite,
+            ld,
+        )?;
+        return Ok(steps.hash_data());
+    }
+    let map = document
+        .as_object()
+        .ok_or(ProofError::NotAnObject("document"))?;
+    let view = DocumentView {
+        document: map,
+        proof: proof_replacement.as_ref(),
+        context: context_override,
+    };
+    let config_hash = jcs::sha256_of(|out| {
+        jcs::write_object(out, config.iter().map(|(key, value)| (key.as_str(), value)))
+    })?;
+    let document_hash = jcs::sha256_of(|out| jcs::write_object(out, view.entries()))?;
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&config_hash);
+    data[32..].copy_from_slice(&document_hash);
+    Ok(data)
+}
+
 /// Runs the transformation, configuration and hashing steps.
 pub(super) fn compute(
     document: &Value,

@@ -505,3 +505,52 @@ fn unknown_contexts_fail_the_transformation_di_05() {
         "unknown context",
     );
 }
+
+#[test]
+fn streamed_hash_data_equals_the_checkpoints() {
+    let key = Ed25519KeyPair::from_seed(&[7; 32]);
+    let mut escaped = credential(&key);
+    escaped["name"] = json!("quote \" backslash \\ newline \n tab \t é 😀 \u{1}");
+    escaped["credentialSubject"]["score"] = json!(12.5);
+    let badge = super::bench::sample_badge(&key.did_key());
+    for document in [credential(&key), escaped, badge] {
+        for suite in SUITES {
+            let options = ProofOptions::new(suite, key.did_key_method(), CREATED);
+            let mut config = options.to_config().unwrap();
+            let proof_suite = match suite {
+                Cryptosuite::EddsaRdfc2022 => ProofSuite::EddsaRdfc2022,
+                Cryptosuite::EddsaJcs2022 => ProofSuite::EddsaJcs2022,
+            };
+            if suite == Cryptosuite::EddsaJcs2022 {
+                config.insert("@context".to_owned(), document["@context"].clone());
+            }
+            let expected = checkpoints(
+                &document,
+                &Value::Object(config.clone()),
+                LinkedData::shared(),
+            );
+            let streamed = suites::hash_data(
+                &document,
+                None,
+                None,
+                &config,
+                proof_suite,
+                LinkedData::shared(),
+            );
+            match expected {
+                Ok(expected) => {
+                    assert_eq!(streamed.unwrap(), expected.hash_data(), "{suite}");
+                    assert_eq!(
+                        expected.document_hash,
+                        sha256(expected.canonical_document.as_bytes())
+                    );
+                }
+                // Only RDFC refuses (the undefined `score` term); JCS signs any JSON.
+                Err(error) => {
+                    assert_eq!(suite, Cryptosuite::EddsaRdfc2022, "{error}");
+                    assert!(streamed.is_err());
+                }
+            }
+        }
+    }
+}

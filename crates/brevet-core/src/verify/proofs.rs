@@ -101,7 +101,7 @@ fn data_loss_without_rdfc(
         return None;
     }
     let unsecured = crate::issue::without_proof(document);
-    let error = ProofError::from(env.ld.expand(&unsecured).err()?);
+    let error = ProofError::from(env.ld.check_lossless(&unsecured).err()?);
     let not_checked = "not checked: the credential does not survive JSON-LD processing";
     Some(ProofFindings {
         proof: CheckResult::failed(CheckName::Proof, format!("{}: {error}", error.code())),

@@ -1,6 +1,11 @@
 //! The JSON API under `/api/v1` (API key or OAuth bearer), errors as problem+json.
 
+pub mod achievements;
 pub mod credentials;
+pub mod keys;
+pub mod members;
+pub mod openapi;
+pub mod org;
 pub mod verify;
 
 use axum::Router;
@@ -25,4 +30,9 @@ pub fn routes() -> Router<AppState> {
             post(credentials::reinstate),
         )
         .route("/api/v1/verify", post(verify::verify))
+        .merge(achievements::routes())
+        .merge(members::routes())
+        .merge(org::routes())
+        .merge(openapi::routes())
+        .route("/api/v1/org/keys/rotate", post(keys::rotate))
 }

@@ -2,8 +2,13 @@
 //! submodules. Templates are minijinja files under `templates/`, embedded at build time and
 //! auto-escaped; every page gets a strict Content Security Policy (no inline script).
 
+pub mod credential_page;
+pub mod dashboard;
 pub mod home;
+pub mod qr;
+pub mod session;
 pub mod setup;
+pub mod verify_page;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,6 +27,9 @@ fn all_templates() -> Vec<(&'static str, &'static str)> {
     let mut templates = vec![("layout.html", include_str!("../../templates/layout.html"))];
     templates.extend_from_slice(home::TEMPLATES);
     templates.extend_from_slice(setup::TEMPLATES);
+    templates.extend_from_slice(dashboard::TEMPLATES);
+    templates.extend_from_slice(credential_page::TEMPLATES);
+    templates.extend_from_slice(verify_page::TEMPLATES);
     templates
 }
 
@@ -111,6 +119,9 @@ pub fn routes() -> Router<AppState> {
         .route("/static/brevet.css", get(stylesheet))
         .merge(home::routes())
         .merge(setup::routes())
+        .merge(dashboard::routes())
+        .merge(credential_page::routes())
+        .merge(verify_page::routes())
 }
 
 async fn stylesheet() -> Response {

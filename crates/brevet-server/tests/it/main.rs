@@ -1,7 +1,12 @@
-//! Brevet server integration tests: one binary, one module per area.
+//! Brevet server integration tests: one binary, one module per area, each running the real
+//! router over SQLite and PostgreSQL through brevet-test-support.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod achievements;
+mod auth;
+mod e2e;
 mod interop;
+mod pages;
 mod setup;
 mod vcapi;

@@ -92,6 +92,10 @@ fn bench(runs: u32) -> anyhow::Result<()> {
             .map(drop)
             .map_err(anyhow::Error::from)
     })?;
+    measure("part.jsonld_check_lossless_per_s", runs, || {
+        ld.check_lossless(black_box(&unsigned))
+            .map_err(anyhow::Error::from)
+    })?;
     measure("part.jsonld_to_rdf_per_s", runs, || {
         ld.to_rdf(black_box(&unsigned))
             .map(drop)

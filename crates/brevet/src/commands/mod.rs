@@ -1,9 +1,12 @@
 //! One module per command; each returns the exit status it succeeded with, or a [`Failure`]
 //! carrying the status to exit with and the error to print.
 
+mod backup;
 mod bench;
+mod config;
 mod demo;
 mod keys;
+mod master_key;
 mod org;
 mod serve;
 mod server_setup;
@@ -70,5 +73,10 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Org(crate::cli_server::OrgCommand::Create(args)) => org::create(&args),
+        Command::Backup(args) => backup::backup(&args),
+        Command::Restore(args) => backup::restore(&args),
+        Command::MasterKey(crate::cli_server::MasterKeyCommand::Rotate(args)) => {
+            master_key::rotate(&args)
+        }
     }
 }

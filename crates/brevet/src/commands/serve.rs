@@ -1,45 +1,80 @@
-//! `brevet serve`: open the store, build the router, listen, and shut down gracefully (requests
-//! in flight finish) on Ctrl-C or SIGTERM.
+//! `brevet serve`: set up logging, open the store, build the router, listen, and shut down
+//! gracefully (requests in flight finish) on Ctrl-C or SIGTERM.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
+use tracing_subscriber::EnvFilter;
 
-use super::server_setup::{base_url, open_app, runtime};
+use super::config::Settings;
+use super::server_setup::{open_app_with, runtime};
 use super::{Failure, Status, WithStatus};
-use crate::cli_server::ServeArgs;
+use crate::cli_server::{LogFormat, ServeArgs};
+
+/// What is logged when `RUST_LOG` is not set.
+const DEFAULT_LOG_FILTER: &str = "info";
 
 pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Failure> {
+    let settings = Settings::resolve_with_log_format(&args.options, args.log_format)
+        .or_exit(Status::Unreadable)?;
+    init_logging(settings.log_format).or_exit(Status::Unreadable)?;
     let runtime = runtime().or_exit(Status::Unreadable)?;
-    runtime.block_on(serve(args)).or_exit(Status::Unreadable)?;
+    runtime
+        .block_on(serve(&settings))
+        .or_exit(Status::Unreadable)?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    let app = open_app(&args.options).await?;
+/// Structured logs on standard error: text or JSON lines, filtered by `RUST_LOG`.
+fn init_logging(format: LogFormat) -> anyhow::Result<()> {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(&directives)
+            .with_context(|| format!("RUST_LOG={directives:?} is not a valid filter"))?,
+        _ => EnvFilter::new(DEFAULT_LOG_FILTER),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    let installed = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+    installed.map_err(|error| anyhow::anyhow!("cannot set up logging: {error}"))
+}
+
+async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    let app = open_app_with(settings).await?;
     let state = brevet_server::AppState::new(app.clone());
     let setup_url = state
         .arm_setup()
         .await
         .context("checking for organisations")?;
     let router = brevet_server::router(state);
-    let listener = tokio::net::TcpListener::bind(&args.options.bind)
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
-        .with_context(|| format!("cannot listen on {}", args.options.bind))?;
+        .with_context(|| format!("cannot listen on {}", settings.bind))?;
     let local = listener.local_addr().context("listening address")?;
     println!(
         "Brevet is listening on http://{local} (public base URL {}, {} database)",
-        base_url(&args.options),
+        settings.base_url(),
         app.store().backend().as_str()
     );
     if let Some(url) = setup_url {
         println!("First run: open {url} to create your organisation (this link works once).");
     }
+    tracing::info!(
+        address = %local,
+        base_url = %settings.base_url(),
+        backend = app.store().backend().as_str(),
+        "listening"
+    );
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving")?;
     app.store().close().await;
+    tracing::info!("stopped");
     eprintln!("brevet: stopped");
     Ok(())
 }
@@ -63,4 +98,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+    tracing::info!("shutting down: finishing the requests in flight");
 }

@@ -1,6 +1,7 @@
 //! Opening what the server commands share: the store (SQLite in the data directory, or
 //! PostgreSQL), the master key, and the application over them.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
@@ -8,49 +9,95 @@ use brevet_app::master_key::{MASTER_KEY_FILE, MasterKey};
 use brevet_app::{App, AppConfig, SystemClock};
 use brevet_store::Store;
 
+use super::config::Settings;
 use crate::cli_server::ServerOptions;
-
-/// The base URL: `--base-url`, else `http://` + the bind address.
-pub(crate) fn base_url(options: &ServerOptions) -> String {
-    options
-        .base_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", options.bind))
-        .trim_end_matches('/')
-        .to_owned()
-}
 
 /// Opens the store and the master key and builds the application.
 pub(crate) async fn open_app(options: &ServerOptions) -> anyhow::Result<App> {
-    let base_url = base_url(options);
+    open_app_with(&Settings::resolve(options)?).await
+}
+
+/// [`open_app`] over resolved settings.
+pub(crate) async fn open_app_with(settings: &Settings) -> anyhow::Result<App> {
+    let base_url = settings.base_url();
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         bail!("--base-url must start with http:// or https://, got {base_url:?}");
     }
-    let store = match &options.database_url {
-        Some(url) if url.starts_with("sqlite:") => Store::connect(url).await,
-        Some(url) => Store::connect(url).await,
-        None => Store::open_sqlite(&options.data_dir).await,
-    }
-    .context("opening the database")?;
-    let master = master_key(options, &store)?;
+    let store = open_store(settings).await?;
+    let master = master_key(settings, &store)?;
     let mut config = AppConfig::new(&base_url);
-    config.allow_private_network = options.allow_private_network;
+    config.allow_private_network = settings.allow_private_network;
     Ok(App::new(store, config, master, Arc::new(SystemClock)))
 }
 
-fn master_key(options: &ServerOptions, store: &Store) -> anyhow::Result<MasterKey> {
-    if let Ok(text) = std::env::var("BREVET_MASTER_KEY") {
-        return MasterKey::parse(&text).context("BREVET_MASTER_KEY");
+/// Opens (creating and migrating when needed) the database the settings name.
+pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    match &settings.database_url {
+        Some(url) => Store::connect(url).await,
+        None => Store::open_sqlite(&settings.data_dir).await,
     }
-    if let Some(path) = &options.master_key_file {
-        return MasterKey::read_file(path).context("--master-key-file");
+    .context("opening the database")
+}
+
+/// Where the master key comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum MasterKeySource {
+    /// The `BREVET_MASTER_KEY` environment variable.
+    Environment,
+    /// `--master-key-file` (or its environment variable or config key).
+    File(PathBuf),
+    /// The key generated into the SQLite data directory.
+    DataDir(PathBuf),
+}
+
+impl std::fmt::Display for MasterKeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MasterKeySource::Environment => {
+                f.write_str("the BREVET_MASTER_KEY environment variable")
+            }
+            MasterKeySource::File(path) => write!(f, "the file {}", path.display()),
+            MasterKeySource::DataDir(path) => {
+                write!(f, "the file {} (generated on first run)", path.display())
+            }
+        }
+    }
+}
+
+/// The configured master key, if any, without generating one.
+pub(crate) fn configured_master_key(
+    settings: &Settings,
+) -> anyhow::Result<Option<(MasterKey, MasterKeySource)>> {
+    if let Ok(text) = std::env::var("BREVET_MASTER_KEY") {
+        let key = MasterKey::parse(&text).context("BREVET_MASTER_KEY")?;
+        return Ok(Some((key, MasterKeySource::Environment)));
+    }
+    if let Some(path) = &settings.master_key_file {
+        let key = MasterKey::read_file(path).context("--master-key-file")?;
+        return Ok(Some((key, MasterKeySource::File(path.clone()))));
+    }
+    let path = settings.data_dir.join(MASTER_KEY_FILE);
+    let sqlite = settings
+        .database_url
+        .as_deref()
+        .is_none_or(|url| url.starts_with("sqlite:"));
+    if sqlite && path.exists() {
+        let key = MasterKey::read_file(&path)?;
+        return Ok(Some((key, MasterKeySource::DataDir(path))));
+    }
+    Ok(None)
+}
+
+fn master_key(settings: &Settings, store: &Store) -> anyhow::Result<MasterKey> {
+    if let Some((key, _)) = configured_master_key(settings)? {
+        return Ok(key);
     }
     if store.backend() == brevet_store::Backend::Postgres {
         bail!(
             "PostgreSQL needs a master key shared by every server: set BREVET_MASTER_KEY or --master-key-file"
         );
     }
-    let path = options.data_dir.join(MASTER_KEY_FILE);
+    let path = settings.data_dir.join(MASTER_KEY_FILE);
     let (key, created) = MasterKey::read_or_create(&path)?;
     if created {
         eprintln!(

@@ -9,6 +9,7 @@ use super::patterns::{
 };
 use super::{CredentialKind, Rules};
 use crate::model::errors::JsonPath;
+use crate::model::lookup::Fields;
 use crate::model::{CREDENTIALS_V1_CONTEXT, CREDENTIALS_V2_CONTEXT, VcVersion};
 
 impl Rules<'_> {
@@ -113,7 +114,7 @@ impl Rules<'_> {
         path: &JsonPath<'_>,
         version: VcVersion,
     ) {
-        let Some(value) = credential.get("@context") else {
+        let Some(value) = credential.field("@context") else {
             return;
         };
         let path = path.key("@context");
@@ -169,7 +170,7 @@ impl Rules<'_> {
         classes: &[&str],
         needs_vc: bool,
     ) {
-        let Some(value) = credential.get("type") else {
+        let Some(value) = credential.field("type") else {
             return;
         };
         let path = path.key("type");
@@ -213,7 +214,7 @@ impl Rules<'_> {
         path: &JsonPath<'_>,
         kind: CredentialKind,
     ) {
-        match credential.get("proof") {
+        match credential.field("proof") {
             None => {}
             Some(Value::Array(proofs)) => {
                 let path = path.key("proof");

@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 
 use super::VcVersion;
 use super::errors::{Findings, JsonPath};
+use super::lookup::Fields;
 use crate::datetime::DateTimeStamp;
 use patterns::{is_compact_jws, is_extension_term, is_full_date};
 
@@ -80,7 +81,7 @@ impl Rules<'_> {
         keys: &[&str],
     ) {
         for key in keys {
-            if !object.contains_key(*key) {
+            if !object.has_field(key) {
                 self.findings
                     .malformed_at(path, format!("{class} requires {key} (OB 3.0 schema)"));
             }
@@ -111,7 +112,7 @@ impl Rules<'_> {
     /// Optional string properties.
     fn strings(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, keys: &[&str]) {
         for key in keys {
-            if let Some(value) = object.get(*key)
+            if let Some(value) = object.field(key)
                 && !value.is_string()
             {
                 self.findings
@@ -121,7 +122,7 @@ impl Rules<'_> {
     }
 
     fn number(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, key: &str) {
-        if let Some(value) = object.get(key)
+        if let Some(value) = object.field(key)
             && !value.is_number()
         {
             self.findings
@@ -130,7 +131,7 @@ impl Rules<'_> {
     }
 
     fn boolean(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, key: &str) {
-        if let Some(value) = object.get(key)
+        if let Some(value) = object.field(key)
             && !value.is_boolean()
         {
             self.findings
@@ -140,7 +141,9 @@ impl Rules<'_> {
 
     /// `format: date-time`, as a strict dateTimeStamp.
     fn date_time(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, key: &str) {
-        let Some(value) = object.get(key) else { return };
+        let Some(value) = object.field(key) else {
+            return;
+        };
         let path = path.key(key);
         match value.as_str() {
             None => self
@@ -156,7 +159,9 @@ impl Rules<'_> {
 
     /// `format: date` (`YYYY-MM-DD`, a real date).
     fn date(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, key: &str) {
-        let Some(value) = object.get(key) else { return };
+        let Some(value) = object.field(key) else {
+            return;
+        };
         let ok = value.as_str().is_some_and(is_full_date);
         if !ok {
             self.findings
@@ -173,7 +178,9 @@ impl Rules<'_> {
         ok: fn(&str) -> bool,
         what: &str,
     ) {
-        let Some(value) = object.get(key) else { return };
+        let Some(value) = object.field(key) else {
+            return;
+        };
         if !value.as_str().is_some_and(ok) {
             self.findings
                 .malformed_at(&path.key(key), format!("{key} must be {what}"));
@@ -182,7 +189,7 @@ impl Rules<'_> {
 
     /// The schema's `type` arrays: a non-empty list of strings that contains `class`.
     fn type_contains(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, class: &str) {
-        let Some(value) = object.get("type") else {
+        let Some(value) = object.field("type") else {
             return;
         };
         let path = path.key("type");
@@ -207,7 +214,7 @@ impl Rules<'_> {
 
     /// A `type` that must be exactly the string `class`.
     fn type_is(&mut self, object: &Map<String, Value>, path: &JsonPath<'_>, class: &str) {
-        if let Some(value) = object.get("type")
+        if let Some(value) = object.field("type")
             && value.as_str() != Some(class)
         {
             self.findings.malformed_at(
@@ -225,7 +232,9 @@ impl Rules<'_> {
         key: &str,
         terms: &[&str],
     ) {
-        let Some(value) = object.get(key) else { return };
+        let Some(value) = object.field(key) else {
+            return;
+        };
         let ok = value
             .as_str()
             .is_some_and(|text| terms.contains(&text) || is_extension_term(text));
@@ -247,7 +256,9 @@ impl Rules<'_> {
         key: &str,
         values: &[&str],
     ) {
-        let Some(value) = object.get(key) else { return };
+        let Some(value) = object.field(key) else {
+            return;
+        };
         if !value.as_str().is_some_and(|text| values.contains(&text)) {
             self.findings.malformed_at(
                 &path.key(key),
@@ -264,7 +275,9 @@ impl Rules<'_> {
         key: &str,
         each: fn(&mut Self, &Value, &JsonPath<'_>),
     ) {
-        let Some(value) = object.get(key) else { return };
+        let Some(value) = object.field(key) else {
+            return;
+        };
         let path = path.key(key);
         let Some(items) = value.as_array() else {
             self.findings
@@ -284,7 +297,7 @@ impl Rules<'_> {
         key: &str,
         rule: fn(&mut Self, &Value, &JsonPath<'_>),
     ) {
-        if let Some(value) = object.get(key) {
+        if let Some(value) = object.field(key) {
             rule(self, value, &path.key(key));
         }
     }

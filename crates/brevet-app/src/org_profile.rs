@@ -1,0 +1,257 @@
+//! The organisation's own profile through the API: read it (any role) with its DID and the
+//! public half of its keys, edit the profile fields (owner only: name, https URL, email,
+//! description, LinkedIn organisation id), and set or remove its logo. The profile feeds the
+//! issuer `Profile` of credentials awarded from then on; issued ones keep what they say.
+
+use brevet_store::orgs::{self, OrgRecord};
+use brevet_store::{StoreError, keys};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::achievements::fields::{self, Lines, Problems};
+use crate::achievements::present;
+use crate::images::{ImageRef, check_image};
+use crate::{App, AppError, Principal, orgs::check_email};
+
+/// Changes to the profile: an absent field is unchanged, `null` clears an optional one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPatch {
+    #[serde(default, deserialize_with = "present")]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub linkedin_org_id: Option<Option<String>>,
+}
+
+/// The public half of a signing key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicKeyView {
+    /// The verification method (`{did}#{fragment}`).
+    pub id: String,
+    pub fragment: String,
+    #[serde(rename = "type")]
+    pub key_type: &'static str,
+    pub public_key_multibase: String,
+    /// `active` (signs new credentials) or `retired` (kept so old credentials verify).
+    pub state: String,
+    pub created_at: i64,
+    pub retired_at: Option<i64>,
+}
+
+/// The organisation as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgView {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub description: Option<String>,
+    pub linkedin_org_id: Option<String>,
+    pub logo: Option<ImageRef>,
+    pub did: String,
+    pub did_document_url: String,
+    /// The issuer `Profile` put in credentials awarded now.
+    pub issuer_profile: Value,
+    pub keys: Vec<PublicKeyView>,
+    pub created_at: i64,
+}
+
+/// Checks a LinkedIn organisation id: 1 to 20 digits.
+fn linkedin_org_id(problems: &mut Problems, value: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() || value.len() > 20 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        problems.push(
+            "linkedin_org_id",
+            "must be the numeric id of a LinkedIn organisation page (1 to 20 digits)",
+        );
+    }
+    value.to_owned()
+}
+
+impl App {
+    /// The principal's organisation with its DID and public keys (any role).
+    pub async fn org_view(&self, principal: &Principal) -> Result<OrgView, AppError> {
+        let mut conn = self.store().read().await?;
+        let org = orgs::get(&mut conn, &principal.org_id).await?;
+        let did = self.did_for_slug(&org.slug);
+        let keys = keys::list_for_org(&mut conn, &org.id)
+            .await?
+            .into_iter()
+            .map(|key| PublicKeyView {
+                id: format!("{did}#{}", key.fragment),
+                fragment: key.fragment,
+                key_type: "Multikey",
+                public_key_multibase: key.public_key_multibase,
+                state: key.state,
+                created_at: key.created_at,
+                retired_at: key.retired_at,
+            })
+            .collect();
+        Ok(OrgView {
+            issuer_profile: self.issuer_profile(&org),
+            did_document_url: format!("{}/{}/did.json", self.config().base_url, org.slug),
+            logo: org.logo_image_id.as_deref().map(|id| self.image_ref(id)),
+            did,
+            keys,
+            id: org.id,
+            slug: org.slug,
+            name: org.name,
+            url: org.url,
+            email: org.email,
+            description: org.description,
+            linkedin_org_id: org.linkedin_org_id,
+            created_at: org.created_at,
+        })
+    }
+
+    /// Edits the profile (owner only). The slug, and so the DID, never changes.
+    pub async fn update_org_profile(
+        &self,
+        principal: &Principal,
+        patch: &OrgPatch,
+    ) -> Result<OrgView, AppError> {
+        principal.require_owner()?;
+        let mut tx = self.store().begin().await?;
+        let mut org = orgs::get(&mut tx, &principal.org_id).await?;
+        apply_patch(&mut org, patch)?;
+        let sample = json!({
+            "id": self.achievement_url("profile-check"),
+            "type": ["Achievement"],
+            "name": "Profile check",
+            "description": "Checks that the issuer profile can be put in a credential.",
+            "criteria": {"narrative": "None."},
+        });
+        self.check_award_probe(&org, sample).map_err(|detail| {
+            AppError::invalid(
+                "INVALID_ORG",
+                format!(
+                    "the issuer profile could not be put in an Open Badges 3.0 credential: {detail}"
+                ),
+            )
+        })?;
+        orgs::update_profile(&mut tx, &org).await?;
+        self.audit(
+            &mut tx,
+            Some(&org.id),
+            &principal.actor,
+            "org.update",
+            Some(&org.id),
+            None,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.org_view(principal).await
+    }
+
+    /// Sets the organisation's logo from an upload (owner only; PNG, JPEG or inert SVG).
+    pub async fn set_org_logo(
+        &self,
+        principal: &Principal,
+        declared: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<OrgView, AppError> {
+        principal.require_owner()?;
+        let kind = check_image(declared, bytes)?;
+        let mut tx = self.store().begin().await?;
+        let image_id = self
+            .insert_image(&mut tx, &principal.org_id, kind, bytes)
+            .await?;
+        orgs::set_logo(&mut tx, &principal.org_id, Some(&image_id)).await?;
+        self.audit(
+            &mut tx,
+            Some(&principal.org_id),
+            &principal.actor,
+            "org.logo",
+            Some(&image_id),
+            None,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.org_view(principal).await
+    }
+
+    /// Removes the organisation's logo (owner only; the stored image stays).
+    pub async fn remove_org_logo(&self, principal: &Principal) -> Result<OrgView, AppError> {
+        principal.require_owner()?;
+        let mut tx = self.store().begin().await?;
+        orgs::set_logo(&mut tx, &principal.org_id, None).await?;
+        self.audit(
+            &mut tx,
+            Some(&principal.org_id),
+            &principal.actor,
+            "org.logo-remove",
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.org_view(principal).await
+    }
+}
+
+/// Applies a checked patch to `org`; refuses every bad field at once and changes nothing then.
+fn apply_patch(org: &mut OrgRecord, patch: &OrgPatch) -> Result<(), AppError> {
+    let mut problems = Problems::default();
+    let optional_text = |value: &Option<Option<String>>| {
+        value
+            .clone()
+            .map(|inner| inner.filter(|text| !text.trim().is_empty()))
+    };
+    let name = match &patch.name {
+        Some(Some(name)) => Some(fields::text(
+            &mut problems,
+            "name",
+            name,
+            1,
+            200,
+            Lines::One,
+        )),
+        Some(None) => {
+            problems.push("name", "must not be null");
+            None
+        }
+        None => None,
+    };
+    let url = optional_text(&patch.url)
+        .map(|url| url.map(|url| fields::https_url(&mut problems, "url", &url)));
+    let email = optional_text(&patch.email).map(|email| match email {
+        Some(email) => match check_email(&email) {
+            Ok(email) => Some(email),
+            Err(_) => {
+                problems.push("email", "must be an email address");
+                None
+            }
+        },
+        None => None,
+    });
+    let description = optional_text(&patch.description).map(|description| {
+        description
+            .map(|text| fields::text(&mut problems, "description", &text, 1, 2000, Lines::Many))
+    });
+    let linkedin = optional_text(&patch.linkedin_org_id)
+        .map(|id| id.map(|id| linkedin_org_id(&mut problems, &id)));
+    problems.into_result("INVALID_ORG")?;
+    if let Some(name) = name {
+        org.name = name;
+    }
+    if let Some(url) = url {
+        org.url = url;
+    }
+    if let Some(email) = email {
+        org.email = email;
+    }
+    if let Some(description) = description {
+        org.description = description;
+    }
+    if let Some(linkedin) = linkedin {
+        org.linkedin_org_id = linkedin;
+    }
+    Ok(())
+}

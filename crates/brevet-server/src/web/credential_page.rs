@@ -1,0 +1,233 @@
+//! The permanent public page of a stored credential, `GET /c/{id}`: issuer, recipient name,
+//! achievement, skills, dates, evidence and the live verification result check by check, with
+//! a QR code of this page, the JSON download (`GET /c/{id}/credential.json`, byte for byte as
+//! issued) and Open Graph tags. The report comes from `App::verify_stored` (cached while nothing
+//! it depends on changes), and the page is sent with `Cache-Control: no-cache`, so a status
+//! change or the end of the validity period shows at once.
+
+pub mod display;
+pub mod verdict;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use brevet_app::AppError;
+use brevet_app::verification::unreadable_report;
+use serde_json::{Value, json};
+
+use crate::state::AppState;
+use crate::web::Web;
+use display::{CredentialDisplay, DateDisplay};
+use verdict::{check_rows, verdict_of};
+
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "credential.html",
+        include_str!("../../templates/credential.html"),
+    ),
+    (
+        "verification_report.html",
+        include_str!("../../templates/verification_report.html"),
+    ),
+    (
+        "not_found.html",
+        include_str!("../../templates/not_found.html"),
+    ),
+];
+
+/// The media type of the JSON download.
+pub const CREDENTIAL_MEDIA_TYPE: &str = "application/vc+ld+json";
+
+/// The most characters of a link preview's description.
+const PREVIEW_DESCRIPTION_CHARS: usize = 200;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/c/{id}", get(credential_page))
+        .route("/c/{id}/credential.json", get(credential_json))
+}
+
+/// Public ids are opaque random hex; anything else is not looked up.
+fn plausible_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+}
+
+async fn credential_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    if !plausible_id(&id) {
+        return not_found_page(&state.web);
+    }
+    let (record, report) = match state.app.verify_stored(&id).await {
+        Ok(found) => found,
+        Err(AppError::NotFound) => return not_found_page(&state.web),
+        Err(error) => return unavailable_page(&state.web, &error),
+    };
+    // The reason of a revocation or suspension is what the issuer recorded; without it the
+    // verdict still stands.
+    let recorded = match state.app.credential_status(&record.id).await {
+        Ok(recorded) => Some(recorded),
+        Err(error) => {
+            tracing::warn!(%error, credential = %record.id, "status record unavailable");
+            None
+        }
+    };
+    let (credential, report) = match serde_json::from_str::<Value>(&record.json) {
+        Ok(credential) => (credential, report),
+        Err(error) => (
+            Value::Null,
+            unreadable_report(&format!("the stored credential is unreadable: {error}")),
+        ),
+    };
+    let config = state.app.config();
+    let display =
+        CredentialDisplay::from_credential(&credential, &format!("{}/images/", config.base_url));
+    let page_url = state.app.credential_page_url(&record.id);
+    let issuer_name = display
+        .issuer
+        .name
+        .clone()
+        .or_else(|| display.issuer.id.clone())
+        .unwrap_or_else(|| "an unnamed issuer".to_owned());
+    let title = display.title();
+    let preview_title = match &display.recipient_name {
+        Some(name) => format!("{name}: {title}"),
+        None => title.clone(),
+    };
+    let preview_description = preview_text(
+        display
+            .achievement
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("A verifiable credential issued by {issuer_name}.")),
+    );
+    let context = json!({
+        "title": format!("{title} · Brevet"),
+        "page_url": page_url,
+        "json_url": format!("/c/{}/credential.json", record.id),
+        "public_id": record.id,
+        "preview": {
+            "title": preview_title,
+            "description": preview_description,
+            "image": display.preview_image(),
+        },
+        "issuer_name": issuer_name,
+        "credential": display,
+        "issued": DateDisplay::from_unix(record.issued_at),
+        "checked": DateDisplay::from_instant(state.app.clock().now()),
+        "verdict": verdict_of(&report, recorded.as_deref()),
+        "checks": check_rows(&report),
+        "superseded_by": record.superseded_by.as_deref().map(|new| state.app.credential_page_url(new)),
+        "supersedes": record.supersedes.as_deref().map(|old| state.app.credential_page_url(old)),
+        "qr_svg": crate::web::qr::credential_page_qr(&state.app, &record.id),
+    });
+    let mut response = state.web.render("credential.html", context);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// `GET /c/{id}/credential.json`: the signed credential exactly as stored, as a download.
+async fn credential_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    if !plausible_id(&id) {
+        return not_found_page(&state.web);
+    }
+    let record = match state.app.verify_stored(&id).await {
+        Ok((record, _)) => record,
+        Err(AppError::NotFound) => return not_found_page(&state.web),
+        Err(error) => return unavailable_page(&state.web, &error),
+    };
+    let mut response = (StatusCode::OK, record.json).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(CREDENTIAL_MEDIA_TYPE),
+    );
+    // The id is checked to be [A-Za-z0-9_-]: safe inside the quoted filename.
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"credential-{id}.json\""))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+/// The HTML 404 page.
+pub fn not_found_page(web: &Web) -> Response {
+    web.render_status(
+        StatusCode::NOT_FOUND,
+        "not_found.html",
+        json!({
+            "title": "Not found · Brevet",
+            "heading": "Not found",
+            "message": "There is no credential at this address. Check the link you were given, \
+                        or ask its issuer for a new one.",
+        }),
+    )
+}
+
+fn unavailable_page(web: &Web, error: &AppError) -> Response {
+    tracing::error!(%error, "credential page unavailable");
+    web.render_status(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not_found.html",
+        json!({
+            "title": "Unavailable · Brevet",
+            "heading": "Temporarily unavailable",
+            "message": "This credential cannot be shown right now. Please try again in a moment.",
+        }),
+    )
+}
+
+/// `text` cut to a preview's length, at a word boundary, with an ellipsis.
+fn preview_text(text: String) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(PREVIEW_DESCRIPTION_CHARS) {
+        None => text,
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = head.rsplit_once(' ').map_or(head, |(words, _)| words);
+            format!("{head}…")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plausible_ids_are_looked_up() {
+        assert!(plausible_id("0123456789abcdef0123456789abcdef"));
+        assert!(!plausible_id(""));
+        assert!(!plausible_id("../etc/passwd"));
+        assert!(!plausible_id("a\"b"));
+        assert!(!plausible_id(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn previews_are_cut_at_a_word() {
+        assert_eq!(preview_text("short  text\n".into()), "short text");
+        let long = "word ".repeat(100);
+        let cut = preview_text(long);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert!(cut.chars().count() <= PREVIEW_DESCRIPTION_CHARS + 1);
+    }
+}
