@@ -12,7 +12,6 @@ pub mod achievements;
 pub mod auth;
 pub mod clock;
 pub mod credentials;
-pub mod dashboard;
 pub mod error;
 pub mod events;
 pub mod fetch_cache;

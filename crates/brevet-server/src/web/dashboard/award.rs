@@ -59,12 +59,11 @@ async fn form_page(
     error: Option<String>,
 ) -> PageResult {
     let principal = principal(state, session)?;
-    let choices = state
+    let choices: Vec<Value> = state
         .app
-        .achievement_choices(&principal)
+        .list_achievements(&principal, false)
         .await
-        .or_page(state, session)?;
-    let choices: Vec<Value> = choices
+        .or_page(state, session)?
         .into_iter()
         .map(|choice| {
             json!({

@@ -5,12 +5,15 @@
 //! the audit log) and redirect (303) to a page that shows the result.
 //!
 //! One file per page group: [`signin`] (sign in and out, password reset, invitations),
-//! [`overview`] (home, organisation switcher, password change), [`credentials`] (list, detail,
+//! [`overview`] (home, organisation switcher, password change), [`achievements`] (list, create,
+//! edit, archive, image upload through [`forms`]), [`credentials`] (list, detail,
 //! status changes, reissue), [`award`], [`keys`] (API keys and OAuth clients), [`members`],
 //! [`settings`].
 
+pub mod achievements;
 pub mod award;
 pub mod credentials;
+pub mod forms;
 pub mod keys;
 pub mod members;
 pub mod overview;
@@ -52,6 +55,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "dashboard/credential.html",
         include_str!("../../../templates/dashboard/credential.html"),
+    ),
+    (
+        "dashboard/achievements.html",
+        include_str!("../../../templates/dashboard/achievements.html"),
+    ),
+    (
+        "dashboard/achievement_form.html",
+        include_str!("../../../templates/dashboard/achievement_form.html"),
     ),
     (
         "dashboard/award.html",
@@ -105,6 +116,7 @@ pub fn routes() -> Router<AppState> {
         .merge(overview::routes())
         .merge(credentials::routes())
         .merge(award::routes())
+        .merge(achievements::routes())
         .merge(keys::routes())
         .merge(members::routes())
         .merge(settings::routes())
