@@ -261,11 +261,13 @@ const MAX_DETAIL: usize = 4096;
 /// unknown API path: plain text) into problem+json; any other response passes unchanged.
 async fn as_problem(response: Response) -> Response {
     let status = response.status();
-    let is_problem = response
+    // Only the framework's own answers (plain text or no body type); a handler's JSON error
+    // (problem+json, or a shape a protocol prescribes, like OAuth's) passes unchanged.
+    let plain = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/problem+json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        .is_none_or(|value| value.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
         return response;
     }
     let code = match status {
