@@ -17,6 +17,7 @@
 //! replaces whatever credential the image carried before, and checks its own output by unbaking
 //! it.
 
+mod markup;
 pub mod payload;
 pub mod png;
 pub mod svg;
