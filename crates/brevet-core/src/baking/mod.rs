@@ -13,10 +13,12 @@
 //! Unbaking is strict and bounded (security catalogue IMG-01, IMG-02): a size cap, every PNG
 //! chunk length checked against the input and every CRC checked, `IEND` required, two credentials
 //! in one image refused (never "take the last"), compressed credentials refused; SVG documents
-//! whose DOCTYPE declares anything (entities included) are refused, nothing is ever loaded. Baking
+//! whose DOCTYPE declares anything (entities included) are refused, nothing is ever loaded, and
+//! the markup an XML parser handles in worse than linear time is capped (`markup.rs`). Baking
 //! replaces whatever credential the image carried before, and checks its own output by unbaking
 //! it.
 
+mod markup;
 pub mod payload;
 pub mod png;
 pub mod svg;

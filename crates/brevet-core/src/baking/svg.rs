@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use roxmltree::{Document, Node, ParsingOptions};
 
+use super::markup::{check_markup_limits, has_internal_subset};
 use super::payload::classify_embedded;
 use super::{BadgeVersion, Baked, Embedded};
 
@@ -25,8 +26,9 @@ pub const OB2_NAMESPACE: &str = "http://openbadges.org";
 const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
 /// The prefix Brevet declares for [`OB3_NAMESPACE`].
 const PREFIX: &str = "openbadges";
-/// Caps the number of XML nodes parsed (memory stays bounded with the image size cap too).
-const MAX_NODES: u32 = 1_000_000;
+/// Caps the number of XML nodes parsed: a badge has far fewer, and the parsed tree of a 10 MiB
+/// document of empty elements would take about twelve times its size.
+const MAX_NODES: u32 = 200_000;
 
 /// Why an SVG was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -40,6 +42,8 @@ pub enum SvgError {
     InternalSubset,
     #[error("malformed SVG: {0}")]
     Xml(String),
+    #[error("refused SVG: it has over {limit} {what}; a badge image is far simpler")]
+    TooComplex { what: &'static str, limit: usize },
     #[error("not an SVG image: the root element is <{0}>, not <svg>")]
     NotSvg(String),
     #[error(
@@ -90,12 +94,14 @@ fn decode(bytes: &[u8]) -> Result<(&[u8], &str), SvgError> {
     Ok((bom, text))
 }
 
-/// Parses an SVG document: no internal DTD subset, a well-formed XML document whose root is
-/// `<svg>` (in the SVG namespace, or in none).
+/// Parses an SVG document: no internal DTD subset, markup within the limits the parser needs
+/// (see [`check_markup_limits`]), a well-formed XML document whose root is `<svg>` (in the SVG
+/// namespace, or in none).
 fn parse(text: &str) -> Result<Document<'_>, SvgError> {
     if has_internal_subset(text) {
         return Err(SvgError::InternalSubset);
     }
+    check_markup_limits(text)?;
     let options = ParsingOptions {
         // A DOCTYPE without an internal subset (checked above) is tolerated, never followed.
         allow_dtd: true,
@@ -103,8 +109,13 @@ fn parse(text: &str) -> Result<Document<'_>, SvgError> {
         // No resolver: an external entity is never loaded (referencing one is an error).
         entity_resolver: None,
     };
-    let document = Document::parse_with_options(text, options)
-        .map_err(|error| SvgError::Xml(error.to_string()))?;
+    let document = Document::parse_with_options(text, options).map_err(|error| match error {
+        roxmltree::Error::NodesLimitReached => SvgError::TooComplex {
+            what: "XML nodes",
+            limit: MAX_NODES as usize,
+        },
+        other => SvgError::Xml(other.to_string()),
+    })?;
     let root = document.root_element();
     let name = root.tag_name();
     if name.name() != "svg" || !matches!(name.namespace(), None | Some(SVG_NAMESPACE)) {
@@ -115,55 +126,6 @@ fn parse(text: &str) -> Result<Document<'_>, SvgError> {
         return Err(SvgError::NotSvg(shown));
     }
     Ok(document)
-}
-
-/// Whether the prolog's DOCTYPE has an internal subset (`<!DOCTYPE svg [ … ]>`): the only place
-/// a document can declare entities. Scans the prolog only (XML declaration, comments, processing
-/// instructions, DOCTYPE); anything malformed there is left for the parser to report.
-fn has_internal_subset(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    loop {
-        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
-            at += 1;
-        }
-        let rest = bytes.get(at..).unwrap_or_default();
-        if rest.starts_with(b"<?") {
-            match find(rest, b"?>") {
-                Some(end) => at += end + 2,
-                None => return false,
-            }
-        } else if rest.starts_with(b"<!--") {
-            match find(rest, b"-->") {
-                Some(end) => at += end + 3,
-                None => return false,
-            }
-        } else if rest.starts_with(b"<!DOCTYPE") {
-            // Before an internal subset there are only a name and quoted identifiers.
-            let mut quote = None;
-            for &byte in rest {
-                match quote {
-                    Some(open) if byte == open => quote = None,
-                    Some(_) => {}
-                    None => match byte {
-                        b'"' | b'\'' => quote = Some(byte),
-                        b'[' => return true,
-                        b'>' => return false,
-                        _ => {}
-                    },
-                }
-            }
-            return false;
-        } else {
-            return false;
-        }
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 /// The version whose carrier `node` is, if it is one.

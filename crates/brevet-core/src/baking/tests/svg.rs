@@ -320,3 +320,59 @@ fn a_credential_xml_cannot_carry_is_refused_at_baking() {
         Err(BakeError::Svg(SvgError::UnrepresentableChar(0xFFFF)))
     ));
 }
+
+#[test]
+fn documents_too_complex_for_a_badge_are_refused_before_or_while_parsing() {
+    let many_nodes = format!("<svg>{}</svg>", "<g/>".repeat(200_001));
+    assert!(matches!(
+        svg_error(unbake(many_nodes.as_bytes())),
+        SvgError::TooComplex {
+            what: "XML nodes",
+            ..
+        }
+    ));
+    let one_element = format!(
+        "<svg {}/>",
+        (0..257)
+            .map(|i| format!("a{i}=''"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let error = svg_error(unbake(one_element.as_bytes()));
+    assert!(
+        error
+            .to_string()
+            .contains("over 256 attributes on one element"),
+        "{error}"
+    );
+    let attributes: String = (0..250).map(|i| format!(" a{i}=\"=>\"")).collect();
+    let many_elements = format!("<svg>{}</svg>", format!("<g{attributes}/>").repeat(801));
+    let error = svg_error(unbake(many_elements.as_bytes()));
+    assert!(
+        error.to_string().contains("over 200000 attributes"),
+        "{error}"
+    );
+    // Nested namespace declarations cost the parser cubic time: refused before parsing.
+    let nested: String = (0..257)
+        .map(|i| format!("<g xmlns:p{i}='urn:x'>"))
+        .collect();
+    let nested = format!("<svg>{nested}{}</svg>", "</g>".repeat(257));
+    let error = svg_error(unbake(nested.as_bytes()));
+    assert!(
+        error
+            .to_string()
+            .contains("over 256 namespace declarations"),
+        "{error}"
+    );
+    // '=' and "xmlns" in text, comments and CDATA are not markup.
+    let text = format!(
+        "<svg><!-- {} --><title>{}</title><desc><![CDATA[{}]]></desc></svg>",
+        "a=b xmlns ".repeat(1000),
+        " xmlns=".repeat(1000),
+        "<g a='1'/>".repeat(1000)
+    );
+    assert_eq!(unbake(text.as_bytes()).unwrap(), None);
+    // Well below the limits: fine.
+    let busy = format!("<svg>{}</svg>", "<g a='1' b='2'/>".repeat(50_000));
+    assert_eq!(unbake(busy.as_bytes()).unwrap(), None);
+}
