@@ -68,6 +68,10 @@ pub struct IssueResponse {
     pub credential_id: Option<String>,
 }
 
+/// A request still pending after this long died before finishing (an award takes
+/// milliseconds): a retry with its key runs it again.
+pub const ABANDONED_AFTER_SECONDS: i64 = 120;
+
 /// A retried request's key and fingerprint.
 #[derive(Debug, Clone)]
 pub struct Idempotency {
@@ -365,35 +369,70 @@ impl App {
             response: None,
             created_at: self.now_unix(),
         };
-        let claimed = {
-            let mut tx = self.store().begin().await?;
-            let claimed = idempotency::try_claim(&mut tx, &claim).await?;
-            tx.commit().await.map_err(StoreError::from)?;
-            claimed
-        };
-        if !claimed {
-            let mut conn = self.store().read().await?;
-            let existing = idempotency::get(&mut conn, &principal.org_id, &idempotency.key).await?;
+        // Claim the key; a key released meanwhile, or abandoned by a request that died, is
+        // claimed again (once).
+        let mut retried = false;
+        loop {
+            let claimed = {
+                let mut tx = self.store().begin().await?;
+                let claimed = idempotency::try_claim(&mut tx, &claim).await?;
+                tx.commit().await.map_err(StoreError::from)?;
+                claimed
+            };
+            if claimed {
+                break;
+            }
+            let existing = {
+                let mut conn = self.store().read().await?;
+                idempotency::get(&mut conn, &principal.org_id, &idempotency.key).await
+            };
+            let existing = match existing {
+                Ok(existing) => existing,
+                Err(StoreError::NotFound) if !retried => {
+                    retried = true;
+                    continue;
+                }
+                Err(other) => return Err(other.into()),
+            };
             if existing.request_hash != idempotency.request_hash {
                 return Err(AppError::invalid(
                     "IDEMPOTENCY_KEY_REUSED",
                     "this Idempotency-Key was used with a different request",
                 ));
             }
-            return match (
+            match (
                 existing.state.as_str(),
                 existing.status_code,
                 existing.response,
             ) {
-                ("done", Some(status), Some(body)) => Ok(IssueResponse {
-                    status: u16::try_from(status).unwrap_or(200),
-                    body,
-                    credential_id: None,
-                }),
-                _ => Err(AppError::Conflict(
-                    "a request with this Idempotency-Key is still in progress".to_owned(),
-                )),
-            };
+                ("done", Some(status), Some(body)) => {
+                    return Ok(IssueResponse {
+                        status: u16::try_from(status).unwrap_or(200),
+                        body,
+                        credential_id: None,
+                    });
+                }
+                ("pending", _, _)
+                    if !retried
+                        && self.now_unix() - existing.created_at > ABANDONED_AFTER_SECONDS =>
+                {
+                    retried = true;
+                    let mut tx = self.store().begin().await?;
+                    idempotency::release_abandoned(
+                        &mut tx,
+                        &principal.org_id,
+                        &idempotency.key,
+                        existing.created_at,
+                    )
+                    .await?;
+                    tx.commit().await.map_err(StoreError::from)?;
+                }
+                _ => {
+                    return Err(AppError::Conflict(
+                        "a request with this Idempotency-Key is still in progress".to_owned(),
+                    ));
+                }
+            }
         }
         let outcome = run().await;
         let mut tx = self.store().begin().await?;

@@ -5,6 +5,7 @@
 //! the current time are supplied by the caller through [`verify::VerifyEnv`]. JSON-LD contexts
 //! are embedded in the binary ([`contexts`]) and never fetched.
 
+pub mod baking;
 pub mod contexts;
 pub mod datetime;
 pub mod did;

@@ -261,11 +261,13 @@ const MAX_DETAIL: usize = 4096;
 /// unknown API path: plain text) into problem+json; any other response passes unchanged.
 async fn as_problem(response: Response) -> Response {
     let status = response.status();
-    let is_problem = response
+    // Only the framework's own answers (plain text or no body type); a handler's JSON error
+    // (problem+json, or a shape a protocol prescribes, like OAuth's) passes unchanged.
+    let plain = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/problem+json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        .is_none_or(|value| value.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
         return response;
     }
     let code = match status {
@@ -319,7 +321,8 @@ pub async fn track(State(ops): State<Ops>, request: Request, next: Next) -> Resp
     let latency = started.elapsed();
     let status = response.status().as_u16();
     ops.metrics.observe(&method, &route, status, latency);
-    let latency_ms = latency.as_secs_f64() * 1000.0;
+    // Milliseconds with microsecond precision (`0.182`), readable in a log line.
+    let latency_ms = latency.as_micros() as f64 / 1000.0;
     if response.status().is_server_error() {
         tracing::warn!(target: "brevet::http", method, route, status, latency_ms, "request");
     } else {

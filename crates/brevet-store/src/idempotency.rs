@@ -87,3 +87,24 @@ pub async fn release(conn: &mut AnyConnection, org_id: &str, key: &str) -> Resul
     .await?;
     Ok(())
 }
+
+/// Forgets a key still pending since `claimed_at` (its first request died before finishing),
+/// so a retry can claim it; returns whether it was removed. A claim made after `claimed_at` is
+/// left alone.
+pub async fn release_abandoned(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    key: &str,
+    claimed_at: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM idempotency_keys WHERE org_id = $1 AND idem_key = $2 AND state = 'pending' \
+         AND created_at = $3",
+    )
+    .bind(org_id)
+    .bind(key)
+    .bind(claimed_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

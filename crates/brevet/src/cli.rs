@@ -79,6 +79,29 @@ pub(crate) enum Command {
     /// Manage the master key that seals issuer keys at rest.
     #[command(subcommand, name = "master-key")]
     MasterKey(crate::cli_server::MasterKeyCommand),
+    /// Bake a credential into a badge image: PNG (an uncompressed iTXt chunk
+    /// `openbadgecredential`) or SVG (an `<openbadges:credential>` element), as Open Badges 3.0
+    /// specifies.
+    ///
+    /// The image type is told by its bytes, not its name. The credential file is embedded verbatim
+    /// and must be a JSON object or a compact JWT; a credential the image already carries (Open
+    /// Badges 3.0 or 2.0) is replaced. Pixels are not re-encoded. Images over 10 MiB, malformed
+    /// images and SVG documents that declare entities are refused.
+    ///
+    /// Example: brevet bake badge.png signed.json -o baked.png
+    ///
+    /// Exit status: 0 baked, 2 unreadable or refused image or credential.
+    Bake(BakeArgs),
+    /// Print the credential a baked PNG or SVG badge carries, verbatim: JSON, a JWT, or an Open
+    /// Badges 2.0 assertion URL (Open Badges 3.0 and 2.0 images are read).
+    ///
+    /// Nothing is fetched and nothing is verified: pipe the output to `brevet verify`. An image
+    /// carrying two credentials is refused, never guessed at.
+    ///
+    /// Example: brevet unbake baked.png | brevet verify
+    ///
+    /// Exit status: 0 printed, 1 the image carries no credential, 2 unreadable or refused image.
+    Unbake(UnbakeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -180,4 +203,24 @@ pub(crate) struct DemoArgs {
     /// system's temporary directory).
     #[arg(long, value_name = "DIR")]
     pub(crate) dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BakeArgs {
+    /// The badge image (PNG or SVG); `-` reads standard input.
+    #[arg(value_name = "IMAGE")]
+    pub(crate) image: PathBuf,
+    /// The credential to embed: a JSON file or a compact JWT; `-` reads standard input.
+    #[arg(value_name = "CREDENTIAL")]
+    pub(crate) credential: PathBuf,
+    /// Where to write the baked image (`-` for standard output).
+    #[arg(short = 'o', long = "out", value_name = "OUT")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UnbakeArgs {
+    /// The baked badge image (PNG or SVG); `-` reads standard input.
+    #[arg(value_name = "IMAGE")]
+    pub(crate) image: PathBuf,
 }

@@ -524,7 +524,7 @@ fn check_related_resources(credential: &Map<String, Value>, findings: &mut Findi
         }
         if digests
             .iter()
-            .any(|digest| !digest.as_str().is_some_and(|text| !text.is_empty()))
+            .any(|digest| digest.as_str().is_none_or(str::is_empty))
         {
             findings.malformed(&entry_path, "a relatedResource digest must be a string");
         }

@@ -16,7 +16,7 @@ use super::ProofError;
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// Objects with up to this many entries are sorted on the stack.
-const STACK_ENTRIES: usize = 24;
+const STACK_ENTRIES: usize = 12;
 
 /// Buffers larger than this are not kept for the next document.
 const KEPT_BUFFER: usize = 1 << 20;
@@ -69,20 +69,25 @@ fn needs_escaping(text: &str) -> bool {
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     // Whether some byte of `word` is below `limit` (exact for limit <= 0x80).
     let has_less = |word: u64, limit: u64| word.wrapping_sub(ONES * limit) & !word & HIGH_BITS != 0;
-    let mut chunks = text.as_bytes().chunks_exact(8);
-    for chunk in &mut chunks {
+    let flagged = |chunk: &[u8]| {
         let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
             return true;
         };
         let word = u64::from_le_bytes(bytes);
-        if has_less(word, 0x20)
+        has_less(word, 0x20)
             || has_less(word ^ (ONES * u64::from(b'"')), 1)
             || has_less(word ^ (ONES * u64::from(b'\\')), 1)
-        {
-            return true;
-        }
+    };
+    let bytes = text.as_bytes();
+    if bytes.len() < 8 {
+        return bytes.iter().any(|byte| needs_escape(*byte));
     }
-    chunks.remainder().iter().any(|byte| needs_escape(*byte))
+    let mut chunks = bytes.chunks_exact(8);
+    if chunks.any(flagged) {
+        return true;
+    }
+    // The last bytes, as one word that overlaps the last whole chunk.
+    !chunks.remainder().is_empty() && flagged(&bytes[bytes.len() - 8..])
 }
 
 fn write_string(out: &mut Vec<u8>, text: &str) -> Result<(), ProofError> {
@@ -141,7 +146,13 @@ pub(super) fn write_object<'a>(
         &mut heap
     };
     if sorted.iter().all(|(key, _)| key.is_ascii()) {
-        sorted.sort_unstable_by_key(|(key, _)| *key);
+        // Keys usually differ in their first byte: compare that before the bytes (a call).
+        sorted.sort_unstable_by(|(left, _), (right, _)| {
+            left.as_bytes()
+                .first()
+                .cmp(&right.as_bytes().first())
+                .then_with(|| left.cmp(right))
+        });
     } else {
         sorted.sort_unstable_by(|(left, _), (right, _)| utf16_order(left, right));
     }

@@ -2,6 +2,7 @@
 //! carrying the status to exit with and the error to print.
 
 mod backup;
+mod bake;
 mod bench;
 mod config;
 mod demo;
@@ -12,6 +13,7 @@ mod serve;
 mod server_setup;
 mod sign;
 mod status_list;
+mod unbake;
 mod verify;
 
 use std::process::ExitCode;
@@ -78,5 +80,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::MasterKey(crate::cli_server::MasterKeyCommand::Rotate(args)) => {
             master_key::rotate(&args)
         }
+        Command::Bake(args) => bake::run(&args),
+        Command::Unbake(args) => unbake::run(&args),
     }
 }

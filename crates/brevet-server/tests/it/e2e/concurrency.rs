@@ -254,3 +254,58 @@ async fn owner_of(conn: &mut brevet_store::AnyConnection, list_id: &str) -> Stri
         .unwrap()
         .org_id
 }
+
+#[tokio::test]
+async fn a_key_left_pending_by_a_request_that_died_is_claimed_again_later() {
+    for db in Db::BOTH {
+        let Some(setup) = issuer(db, "acme").await else {
+            continue;
+        };
+        let (server, key) = (&setup.server, setup.org.api_key.as_str());
+        let body = award_body(&setup.achievement_id, "ada@example.org");
+        let bytes = body.to_string().into_bytes();
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("idempotency-key", "award-ada".parse().unwrap());
+        let fingerprint = brevet_server::api::credentials::idempotency(
+            &headers,
+            "POST /api/v1/credentials",
+            &bytes,
+        )
+        .unwrap();
+        // A first request claimed the key and died before finishing.
+        let mut tx = server.app.store().begin().await.unwrap();
+        let claimed = brevet_store::idempotency::try_claim(
+            &mut tx,
+            &brevet_store::idempotency::IdempotencyRecord {
+                org_id: setup.org.org_id.clone(),
+                idem_key: "award-ada".into(),
+                request_hash: fingerprint.request_hash,
+                state: "pending".into(),
+                status_code: None,
+                response: None,
+                created_at: server.app.now_unix(),
+            },
+        )
+        .await
+        .unwrap();
+        assert!(claimed);
+        tx.commit().await.unwrap();
+        let send = || {
+            Request::post_json("/api/v1/credentials", &body)
+                .bearer(key)
+                .header("idempotency-key", "award-ada")
+        };
+        let in_progress = server.request(send()).await;
+        assert_eq!(in_progress.status, 409, "{}", in_progress.text());
+        assert_problem(&in_progress, "pending key");
+
+        server.clock.advance(time::Duration::seconds(
+            brevet_app::issuance::ABANDONED_AFTER_SECONDS + 1,
+        ));
+        let retried = server.request(send()).await;
+        assert_eq!(retried.status, 201, "{}", retried.text());
+        let replayed = server.request(send()).await;
+        assert_eq!(replayed.body, retried.body);
+        assert_eq!(row_counts(server).await["credentials"], 1);
+    }
+}

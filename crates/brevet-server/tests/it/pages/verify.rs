@@ -161,6 +161,19 @@ async fn a_pasted_or_uploaded_credential_is_verified_check_by_check() {
             assert_eq!(outcome_of(&html, check), "could-not-check", "{check}");
         }
 
+        // Hostile text in a pasted credential is as inert as on the credential page.
+        let mut hostile = awarded["credential"].clone();
+        hostile["credentialSubject"]["achievement"]["name"] = json!("<img src=x onerror=alert(1)>");
+        hostile["credentialSubject"]["identifier"][1]["identityHash"] = json!("Eve\u{202E}gnp.exe");
+        hostile["issuer"]["name"] = json!("</dd><script>alert(1)</script>");
+        let html = post_form(&server, &hostile.to_string(), None).await.text();
+        assert_eq!(verdict(&html), "Invalid");
+        for raw in ["<img src=x", "<script", "\u{202E}"] {
+            assert!(!html.contains(raw), "{db:?}: {raw:?} reached the page");
+        }
+        assert!(html.contains("id=\"summary-achievement\">&lt;img src=x onerror=alert(1)&gt;<"));
+        assert!(html.contains("id=\"summary-recipient\">Eve\u{FFFD}gnp.exe<"));
+
         let html = post_form(&server, "[]", Some(&[0xff, 0xfe, b'{']))
             .await
             .text();
@@ -213,6 +226,9 @@ async fn empty_or_unreadable_forms_are_a_400_with_the_form() {
             ))
             .await;
         assert_eq!(broken.status, 400, "{}", broken.text());
+        let too_large = post_form(&server, &" ".repeat(3 * 1024 * 1024), None).await;
+        assert_eq!(too_large.status, 413, "{}", too_large.text());
+        assert!(too_large.text().contains("too large"));
         assert!(broken.text().contains("id=\"form-error\""));
         assert!(
             links(&broken.text())
