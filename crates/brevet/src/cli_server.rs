@@ -65,6 +65,14 @@ pub(crate) struct ServeArgs {
     /// Log format [default: text]; what is logged is set by RUST_LOG (default `info`).
     #[arg(long, env = "BREVET_LOG_FORMAT", value_enum)]
     pub(crate) log_format: Option<LogFormat>,
+    /// Send mail (invitations, password resets) through this SMTP server:
+    /// `smtp://host:25`, `smtps://user:password@host:465` or `smtp://…?tls=required`.
+    /// Without it, mail is written as .eml files to the `outbox` folder of the data directory.
+    #[arg(long, env = "BREVET_SMTP_URL")]
+    pub(crate) smtp_url: Option<String>,
+    /// The From address of Brevet's mail [default: brevet@ + the base URL's host].
+    #[arg(long, env = "BREVET_MAIL_FROM")]
+    pub(crate) mail_from: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

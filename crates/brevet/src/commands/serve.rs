@@ -20,7 +20,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Failure> {
     init_logging(settings.log_format).or_exit(Status::Unreadable)?;
     let runtime = runtime().or_exit(Status::Unreadable)?;
     runtime
-        .block_on(serve(&settings))
+        .block_on(serve(&settings, args))
         .or_exit(Status::Unreadable)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -43,8 +43,20 @@ fn init_logging(format: LogFormat) -> anyhow::Result<()> {
     installed.map_err(|error| anyhow::anyhow!("cannot set up logging: {error}"))
 }
 
-async fn serve(settings: &Settings) -> anyhow::Result<()> {
+async fn serve(settings: &Settings, args: &ServeArgs) -> anyhow::Result<()> {
     let app = open_app_with(settings).await?;
+    let mail_from = args
+        .mail_from
+        .clone()
+        .unwrap_or_else(|| brevet_app::mail::default_from(&settings.base_url()));
+    let mailer = brevet_app::mail::Mailer::from_settings(
+        args.smtp_url.as_deref(),
+        &settings.data_dir,
+        &mail_from,
+    )
+    .context("setting up mail")?;
+    tracing::info!(mail = %mailer.describe(), "mail");
+    app.set_mailer(mailer);
     let state = brevet_server::AppState::new(app.clone());
     let setup_url = state
         .arm_setup()
@@ -69,10 +81,13 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
         backend = app.store().backend().as_str(),
         "listening"
     );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
     app.store().close().await;
     tracing::info!("stopped");
     eprintln!("brevet: stopped");
