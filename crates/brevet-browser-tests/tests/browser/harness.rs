@@ -280,17 +280,28 @@ impl Browser {
         self.element(next_page).await;
     }
 
-    /// Signs in through the dashboard's sign-in form at `{base_url}/login` (fields named
-    /// `email` and `password`, a submit button) and waits for the next page's `main`.
-    #[allow(
-        dead_code,
-        reason = "for the dashboard flows, added once the dashboard lands"
-    )]
+    /// Signs in through the dashboard's sign-in form at `{base_url}/auth/login` and waits
+    /// for the dashboard's navigation.
     pub(crate) async fn login(&self, base_url: &str, email: &str, password: &str) {
-        self.goto(&format!("{base_url}/login")).await;
-        self.fill("input[name=email]", email).await;
-        self.fill("input[name=password]", password).await;
-        self.submit("form button[type=submit]", "main").await;
+        self.goto(&format!("{base_url}/auth/login")).await;
+        self.fill("#email", email).await;
+        self.fill("#password", password).await;
+        self.submit("#sign-in", "main").await;
+        assert!(
+            self.exists(".dash-nav").await,
+            "signing in failed: {}",
+            self.text("main").await
+        );
+    }
+
+    /// Opens the dashboard page of the credential whose public page is `page_url`
+    /// (`{base}/c/{id}` → `{base}/dashboard/credentials/{id}`).
+    pub(crate) async fn back_to_dashboard_credential(&self, page_url: &str) {
+        let (base, id) = page_url
+            .rsplit_once("/c/")
+            .unwrap_or_else(|| panic!("not a credential page URL: {page_url}"));
+        self.goto(&format!("{base}/dashboard/credentials/{id}"))
+            .await;
     }
 
     /// Resizes the window, e.g. to a phone's width.

@@ -207,3 +207,89 @@ async fn the_verify_page_reports_every_check() {
     eprintln!("verify page flow: {:?}", started.elapsed());
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issuer_signs_in_designs_awards_and_revokes_in_the_dashboard() {
+    let Some(browser) =
+        Browser::start("an_issuer_signs_in_designs_awards_and_revokes_in_the_dashboard").await
+    else {
+        return;
+    };
+    let server = TestServer::start(Db::Sqlite)
+        .await
+        .expect("a SQLite server");
+    server
+        .app
+        .create_org_with_password(
+            "Acme College",
+            "acme",
+            "owner@acme.example",
+            "a long enough password",
+        )
+        .await
+        .unwrap();
+
+    // Sign in.
+    browser
+        .login(
+            &server.base_url,
+            "owner@acme.example",
+            "a long enough password",
+        )
+        .await;
+
+    // Design an achievement.
+    browser
+        .goto(&format!("{}/dashboard/achievements/new", server.base_url))
+        .await;
+    assert!(
+        browser.exists("#achievement-form").await,
+        "no achievement form: {}",
+        browser.text("main").await
+    );
+    browser.fill("#name", "Safe Welding").await;
+    browser
+        .fill("#description", "Welds steel safely to the shop standard.")
+        .await;
+    browser
+        .fill("#criteria", "Pass the practical assessment.")
+        .await;
+    browser.submit("#achievement-save", "main").await;
+    assert!(
+        browser.source().await.contains("Safe Welding"),
+        "the new achievement is listed"
+    );
+
+    // Award it through the form.
+    browser
+        .goto(&format!("{}/dashboard/award", server.base_url))
+        .await;
+    browser.fill("#recipient_email", "grace@example.org").await;
+    browser.fill("#recipient_name", "Grace Hopper").await;
+    browser.submit("#award-submit", "#public-page-link").await;
+    let page = browser
+        .attr("#public-page-link", "href")
+        .await
+        .expect("a link to the public page");
+
+    // Its public page shows it verified.
+    browser.goto(&page).await;
+    assert_eq!(browser.text(".verdict-label").await, "Verified");
+    assert_eq!(browser.text("#recipient-name").await, "Grace Hopper");
+    assert_eq!(browser.text("h1").await, "Safe Welding");
+    assert_every_check(&browser, "Passed").await;
+
+    // Revoke it from the dashboard; the public page shows it at once.
+    browser.back_to_dashboard_credential(&page).await;
+    browser.fill("#revoke-reason", "Assessment was void").await;
+    browser.submit("#revoke-submit", "main").await;
+    browser.goto(&page).await;
+    assert_eq!(browser.text(".verdict-label").await, "Revoked");
+    assert!(
+        browser
+            .text(".verdict-reason")
+            .await
+            .contains("Assessment was void")
+    );
+    browser.close().await;
+}

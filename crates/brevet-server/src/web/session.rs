@@ -111,7 +111,12 @@ pub fn csrf_refused() -> Response {
 /// that sends neither passes: the token decides.
 pub fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     let base = state.app.config().base_url.as_str();
-    if let Some(origin) = headers.get(header::ORIGIN) {
+    // `Origin: null` carries no information (browsers send it under `Referrer-Policy:
+    // no-referrer`, which the sign-in and reset pages use): the token decides then.
+    if let Some(origin) = headers
+        .get(header::ORIGIN)
+        .filter(|origin| origin.as_bytes() != b"null")
+    {
         return origin
             .to_str()
             .is_ok_and(|origin| origin.trim_end_matches('/') == origin_of(base));
