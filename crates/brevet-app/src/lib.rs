@@ -10,6 +10,7 @@
 
 pub mod achievements;
 pub mod auth;
+mod award_writer;
 pub mod clock;
 pub mod credentials;
 pub mod error;
@@ -82,6 +83,7 @@ struct Inner {
     mailer: std::sync::RwLock<Option<mail::Mailer>>,
     limiter: sessions::RateLimiter,
     events: events::Events,
+    award_writer: award_writer::AwardWriter,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
                 mailer: std::sync::RwLock::new(None),
                 limiter: sessions::RateLimiter::default(),
                 events: events::Events::default(),
+                award_writer: award_writer::AwardWriter::default(),
             }),
         }
     }
@@ -176,7 +179,21 @@ impl App {
         target: Option<&str>,
         detail: Option<&str>,
     ) -> Result<(), AppError> {
-        let record = brevet_store::audit::AuditRecord {
+        let record = self.audit_record(org_id, actor, action, target, detail);
+        brevet_store::audit::insert(conn, &record).await?;
+        Ok(())
+    }
+
+    /// The audit entry [`App::audit`] writes, for a caller that writes it later.
+    pub(crate) fn audit_record(
+        &self,
+        org_id: Option<&str>,
+        actor: &str,
+        action: &str,
+        target: Option<&str>,
+        detail: Option<&str>,
+    ) -> brevet_store::audit::AuditRecord {
+        brevet_store::audit::AuditRecord {
             id: ids::new_id(),
             org_id: org_id.map(str::to_owned),
             actor: actor.to_owned(),
@@ -184,8 +201,6 @@ impl App {
             target: target.map(str::to_owned),
             detail: detail.map(str::to_owned),
             at: self.now_unix(),
-        };
-        brevet_store::audit::insert(conn, &record).await?;
-        Ok(())
+        }
     }
 }

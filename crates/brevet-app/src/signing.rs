@@ -21,6 +21,8 @@ pub(crate) struct KeyCache {
 
 /// The key an award is signed with.
 pub struct ActiveKey {
+    /// The key's record id (to check that it is still active when what it signed is stored).
+    pub key_id: String,
     /// The verification method (`did:web:…#key-2`).
     pub verification_method: String,
     pub key_pair: Arc<Ed25519KeyPair>,
@@ -92,6 +94,7 @@ impl App {
             }
         };
         Ok(ActiveKey {
+            key_id: record.id.clone(),
             verification_method,
             key_pair,
         })

@@ -63,31 +63,54 @@ impl App {
             None => self.create_list(conn, org, purpose).await?,
         };
         for _ in 0..DRAWS {
-            let idx = i64::try_from(ids::random_below(LIST_SIZE as u64))
-                .map_err(|_| AppError::Internal("index out of range".to_owned()))?;
-            let entry = StatusEntryRecord {
-                list_id: list.id.clone(),
-                idx,
-                credential_id: credential_id.to_owned(),
-                purpose: purpose.to_owned(),
-                is_set: 0,
-                reason: None,
-                changed_at: None,
-            };
+            let (entry, json) = self.draw_status_entry(&list, purpose, credential_id)?;
             if status::try_claim_index(conn, &entry).await? {
-                let url = self.status_list_url(&list.id);
-                return Ok(json!({
-                    "id": format!("{url}#{idx}"),
-                    "type": "BitstringStatusListEntry",
-                    "statusPurpose": purpose,
-                    "statusListIndex": idx.to_string(),
-                    "statusListCredential": url,
-                }));
+                return Ok(json);
             }
         }
         Err(AppError::Unavailable(
             "no free status list index found; try again".to_owned(),
         ))
+    }
+
+    /// The organisation's list for `purpose` that still has room, if there is one.
+    pub(crate) async fn open_status_list(
+        &self,
+        conn: &mut AnyConnection,
+        org_id: &str,
+        purpose: &str,
+    ) -> Result<Option<StatusListRecord>, AppError> {
+        Ok(status::open_list(conn, org_id, purpose, MAX_USED).await?)
+    }
+
+    /// A random index of `list` for `credential_id` (not yet claimed): the entry to store and
+    /// the `credentialStatus` entry to sign.
+    pub(crate) fn draw_status_entry(
+        &self,
+        list: &StatusListRecord,
+        purpose: &str,
+        credential_id: &str,
+    ) -> Result<(StatusEntryRecord, Value), AppError> {
+        let idx = i64::try_from(ids::random_below(LIST_SIZE as u64))
+            .map_err(|_| AppError::Internal("index out of range".to_owned()))?;
+        let url = self.status_list_url(&list.id);
+        let json = json!({
+            "id": format!("{url}#{idx}"),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": purpose,
+            "statusListIndex": idx.to_string(),
+            "statusListCredential": url,
+        });
+        let entry = StatusEntryRecord {
+            list_id: list.id.clone(),
+            idx,
+            credential_id: credential_id.to_owned(),
+            purpose: purpose.to_owned(),
+            is_set: 0,
+            reason: None,
+            changed_at: None,
+        };
+        Ok((entry, json))
     }
 
     async fn create_list(
@@ -300,7 +323,9 @@ impl App {
     }
 }
 
-fn status_views(entries: Vec<StatusEntryRecord>) -> Vec<CredentialStatusView> {
+pub(crate) fn status_views(
+    entries: impl IntoIterator<Item = StatusEntryRecord>,
+) -> Vec<CredentialStatusView> {
     entries
         .into_iter()
         .map(|entry| CredentialStatusView {

@@ -5,15 +5,17 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use brevet_core::verify::{
     DidSource, SourceError, StatusListSource, VerificationReport, VerifyEnv, verify,
 };
 use brevet_store::credentials::{self, CredentialRecord};
-use brevet_store::{AnyConnection, orgs};
+use brevet_store::orgs;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::status::CredentialStatusView;
 use crate::{App, AppError};
 
 /// The most reports kept in memory.
@@ -52,6 +54,9 @@ impl StatusListSource for Prefetched {
 #[derive(Default)]
 pub(crate) struct VerifyCache {
     entries: Mutex<HashMap<String, CachedReport>>,
+    /// Numbers the reports this process computes, so that what is derived from a report (a
+    /// rendered page) can be cached under the report's number.
+    generations: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -60,6 +65,21 @@ struct CachedReport {
     status_versions: Vec<(String, i64)>,
     computed_at: i64,
     report: VerificationReport,
+    generation: u64,
+}
+
+/// A stored credential with its verification report and its recorded status, as its public
+/// page shows them.
+#[derive(Debug, Clone)]
+pub struct StoredVerification {
+    pub record: CredentialRecord,
+    pub report: VerificationReport,
+    /// The status Brevet records (with the issuer's reasons), one entry per purpose.
+    pub statuses: Vec<CredentialStatusView>,
+    /// Changes whenever the report is computed afresh (a status change, a validity boundary
+    /// passed, a new process): anything derived only from the record, the report and the
+    /// statuses may be cached under `(public id, generation)`.
+    pub generation: u64,
 }
 
 impl App {
@@ -90,10 +110,45 @@ impl App {
         &self,
         public_id: &str,
     ) -> Result<(CredentialRecord, VerificationReport), AppError> {
+        let stored = self.verify_stored_with_status(public_id).await?;
+        Ok((stored.record, stored.report))
+    }
+
+    /// [`App::verify_stored`] with the recorded status and the report's generation: two reads
+    /// (the credential; its status entries with their lists' versions), then the cached report
+    /// unless a status list changed or a validity boundary passed since it was computed.
+    pub async fn verify_stored_with_status(
+        &self,
+        public_id: &str,
+    ) -> Result<StoredVerification, AppError> {
         let mut conn = self.store().read().await?;
         let record = credentials::get(&mut conn, public_id).await?;
-        let versions = status_versions(&mut conn, public_id).await?;
+        let entries =
+            brevet_store::status::entries_with_list_versions(&mut conn, public_id).await?;
         drop(conn);
+        let mut versions: Vec<(String, i64)> = entries
+            .iter()
+            .map(|(entry, version)| (entry.list_id.clone(), *version))
+            .collect();
+        versions.sort();
+        let statuses = crate::status::status_views(entries.into_iter().map(|(entry, _)| entry));
+        let (report, generation) = self.report_of_stored(&record, versions).await?;
+        Ok(StoredVerification {
+            record,
+            report,
+            statuses,
+            generation,
+        })
+    }
+
+    /// The report of a stored credential whose lists are at `versions`, from the cache when
+    /// still current.
+    async fn report_of_stored(
+        &self,
+        record: &CredentialRecord,
+        versions: Vec<(String, i64)>,
+    ) -> Result<(VerificationReport, u64), AppError> {
+        let public_id = record.id.as_str();
         let now = self.now_unix();
         if let Some(cached) = self.cached(public_id) {
             let crossed = |boundary: Option<i64>| {
@@ -104,21 +159,27 @@ impl App {
                 && !crossed(record.valid_from)
                 && !crossed(record.valid_until)
             {
-                return Ok((record, cached.report));
+                return Ok((cached.report, cached.generation));
             }
         }
         let value = brevet_core::json::parse_strict(&record.json)
             .map_err(|error| AppError::Internal(format!("stored credential: {error}")))?;
         let report = self.verify(&value).await;
+        let generation = self
+            .inner
+            .verify_cache
+            .generations
+            .fetch_add(1, Ordering::Relaxed);
         self.remember(
             public_id,
             CachedReport {
                 status_versions: versions,
                 computed_at: now,
                 report: report.clone(),
+                generation,
             },
         );
-        Ok((record, report))
+        Ok((report, generation))
     }
 
     fn cached(&self, public_id: &str) -> Option<CachedReport> {
@@ -270,13 +331,6 @@ pub fn unreadable_report(reason: &str) -> VerificationReport {
         }),
     );
     VerificationReport::from_checks(checks)
-}
-
-async fn status_versions(
-    conn: &mut AnyConnection,
-    credential_id: &str,
-) -> Result<Vec<(String, i64)>, AppError> {
-    Ok(brevet_store::status::list_versions_for_credential(conn, credential_id).await?)
 }
 
 /// The DIDs a credential's issuer and proofs name (did:key ones resolve locally).

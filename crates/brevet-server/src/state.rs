@@ -9,6 +9,8 @@ use brevet_app::App;
 pub struct AppState {
     pub app: App,
     pub web: Arc<crate::web::Web>,
+    /// Rendered public credential pages, by public id.
+    pub pages: Arc<crate::web::page_cache::PageCache>,
     /// The one-time first-run setup token (`/setup?token=…`), while no organisation exists.
     pub setup_token: Arc<Mutex<Option<String>>>,
 }
@@ -18,6 +20,7 @@ impl AppState {
         AppState {
             app,
             web: Arc::new(crate::web::Web::new()),
+            pages: Arc::default(),
             setup_token: Arc::new(Mutex::new(None)),
         }
     }

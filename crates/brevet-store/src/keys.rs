@@ -77,6 +77,15 @@ pub async fn active_for_org(
     .ok_or(StoreError::NotFound)
 }
 
+/// Whether the key `key_id` is still the active one (not retired).
+pub async fn is_active(conn: &mut AnyConnection, key_id: &str) -> Result<bool, StoreError> {
+    let state: Option<(String,)> = sqlx::query_as("SELECT state FROM signing_keys WHERE id = $1")
+        .bind(key_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(state.is_some_and(|(state,)| state == "active"))
+}
+
 /// Marks every active key of the organisation retired.
 pub async fn retire_active(
     conn: &mut AnyConnection,

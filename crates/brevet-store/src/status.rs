@@ -133,6 +133,30 @@ pub async fn try_claim_index(
     Ok(true)
 }
 
+/// Gives back an index claimed by [`try_claim_index`] in the same transaction (when the
+/// credential it was claimed for will not be written after all).
+pub async fn release_index(
+    conn: &mut AnyConnection,
+    entry: &StatusEntryRecord,
+) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM status_entries WHERE list_id = $1 AND idx = $2 AND credential_id = $3",
+    )
+    .bind(&entry.list_id)
+    .bind(entry.idx)
+    .bind(&entry.credential_id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query("UPDATE status_lists SET used = used - 1 WHERE id = $1")
+        .bind(&entry.list_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The status entries of a credential (one per purpose).
 pub async fn entries_for_credential(
     conn: &mut AnyConnection,
@@ -206,6 +230,33 @@ pub async fn store_published(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// A credential's status entries (one per purpose), each with the current version of its list:
+/// what a public page shows and what its cached verification depends on, in one query.
+pub async fn entries_with_list_versions(
+    conn: &mut AnyConnection,
+    credential_id: &str,
+) -> Result<Vec<(StatusEntryRecord, i64)>, StoreError> {
+    let rows: Vec<EntryWithVersion> = sqlx::query_as(
+        "SELECT e.list_id, e.idx, e.credential_id, e.purpose, e.is_set, e.reason, e.changed_at, \
+         l.version FROM status_entries e JOIN status_lists l ON l.id = e.list_id \
+         WHERE e.credential_id = $1 ORDER BY e.purpose, e.list_id",
+    )
+    .bind(credential_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.entry, row.version))
+        .collect())
+}
+
+#[derive(FromRow)]
+struct EntryWithVersion {
+    #[sqlx(flatten)]
+    entry: StatusEntryRecord,
+    version: i64,
 }
 
 /// `(list id, version)` of every list a credential has an entry in (what its status depends on).

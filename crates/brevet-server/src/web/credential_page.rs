@@ -9,16 +9,19 @@ pub mod display;
 pub mod verdict;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use brevet_app::AppError;
-use brevet_app::verification::unreadable_report;
+use brevet_app::verification::{StoredVerification, unreadable_report};
 use serde_json::{Value, json};
+use time::OffsetDateTime;
 
 use crate::state::AppState;
 use crate::web::Web;
+use crate::web::page_cache::PageKey;
 use display::{CredentialDisplay, DateDisplay};
 use verdict::{check_rows, verdict_of};
 
@@ -62,22 +65,45 @@ async fn credential_page(State(state): State<AppState>, Path(id): Path<String>) 
     if !plausible_id(&id) {
         return not_found_page(&state.web);
     }
-    let (record, report) = match state.app.verify_stored(&id).await {
+    let stored = match state.app.verify_stored_with_status(&id).await {
         Ok(found) => found,
         Err(AppError::NotFound) => return not_found_page(&state.web),
         Err(error) => return unavailable_page(&state.web, &error),
     };
-    // The reason of a revocation or suspension is what the issuer recorded; without it the
-    // verdict still stands.
-    let recorded = match state.app.credential_status(&record.id).await {
-        Ok(recorded) => Some(recorded),
-        Err(error) => {
-            tracing::warn!(%error, credential = %record.id, "status record unavailable");
-            None
+    let now = state.app.clock().now();
+    let key = PageKey {
+        generation: stored.generation,
+        minute: now.unix_timestamp().div_euclid(60),
+    };
+    let body = match state.pages.get(&stored.record.id, key) {
+        Some(body) => body,
+        None => {
+            let Some(html) = state
+                .web
+                .render_html("credential.html", page_context(&state, &stored, now))
+            else {
+                return unavailable_page(&state.web, &AppError::Internal("page rendering".into()));
+            };
+            let body = Bytes::from(html);
+            state.pages.put(&stored.record.id, key, body.clone());
+            body
         }
     };
+    let mut response = crate::web::html_response(StatusCode::OK, body);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// What the credential page template is rendered with.
+fn page_context(state: &AppState, stored: &StoredVerification, now: OffsetDateTime) -> Value {
+    let record = &stored.record;
+    // The reason of a revocation or suspension is what the issuer recorded; without it the
+    // verdict still stands.
+    let recorded = (!stored.statuses.is_empty()).then_some(stored.statuses.as_slice());
     let (credential, report) = match serde_json::from_str::<Value>(&record.json) {
-        Ok(credential) => (credential, report),
+        Ok(credential) => (credential, stored.report.clone()),
         Err(error) => (
             Value::Null,
             unreadable_report(&format!("the stored credential is unreadable: {error}")),
@@ -105,7 +131,7 @@ async fn credential_page(State(state): State<AppState>, Path(id): Path<String>) 
             .clone()
             .unwrap_or_else(|| format!("A verifiable credential issued by {issuer_name}.")),
     );
-    let context = json!({
+    json!({
         "title": format!("{title} · Brevet"),
         "page_url": page_url,
         "json_url": format!("/c/{}/credential.json", record.id),
@@ -118,18 +144,13 @@ async fn credential_page(State(state): State<AppState>, Path(id): Path<String>) 
         "issuer_name": issuer_name,
         "credential": display,
         "issued": DateDisplay::from_unix(record.issued_at),
-        "checked": DateDisplay::from_instant(state.app.clock().now()),
-        "verdict": verdict_of(&report, recorded.as_deref()),
+        "checked": DateDisplay::from_instant(now),
+        "verdict": verdict_of(&report, recorded),
         "checks": check_rows(&report),
         "superseded_by": record.superseded_by.as_deref().map(|new| state.app.credential_page_url(new)),
         "supersedes": record.supersedes.as_deref().map(|old| state.app.credential_page_url(old)),
         "qr_svg": crate::web::qr::credential_page_qr(&state.app, &record.id),
-    });
-    let mut response = state.web.render("credential.html", context);
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
+    })
 }
 
 /// `GET /c/{id}/credential.json`: the signed credential exactly as stored, as a download.

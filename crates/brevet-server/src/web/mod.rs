@@ -5,6 +5,7 @@
 pub mod credential_page;
 pub mod dashboard;
 pub mod home;
+pub mod page_cache;
 pub mod qr;
 pub mod session;
 pub mod setup;
@@ -63,6 +64,21 @@ impl Web {
         self.render_status(StatusCode::OK, name, context)
     }
 
+    /// Renders `name` with `context` to HTML text (for a caller that keeps it).
+    pub fn render_html<S: Serialize>(&self, name: &str, context: S) -> Option<String> {
+        let rendered = self
+            .env
+            .get_template(name)
+            .and_then(|template| template.render(context));
+        match rendered {
+            Ok(html) => Some(html),
+            Err(error) => {
+                tracing::error!(template = name, %error, "template rendering failed");
+                None
+            }
+        }
+    }
+
     /// Renders with a status code.
     pub fn render_status<S: Serialize>(
         &self,
@@ -88,8 +104,8 @@ impl Web {
 }
 
 /// An HTML response with the security headers every page carries.
-pub fn html_response(status: StatusCode, html: String) -> Response {
-    let mut response = (status, html).into_response();
+pub fn html_response(status: StatusCode, html: impl Into<axum::body::Body>) -> Response {
+    let mut response = (status, html.into()).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

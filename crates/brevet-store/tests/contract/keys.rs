@@ -55,6 +55,9 @@ async fn signing_keys_on(store: &Store) {
         1
     );
     assert_not_found(keys::active_for_org(&mut conn, "org-a").await);
+    assert!(!keys::is_active(&mut conn, "k-1").await.unwrap());
+    assert!(keys::is_active(&mut conn, "k-b").await.unwrap());
+    assert!(!keys::is_active(&mut conn, "no-such-key").await.unwrap());
     let second = signing_key("k-2", "org-a", "key-2", 200);
     keys::insert(&mut conn, &second).await.unwrap();
     assert_eq!(

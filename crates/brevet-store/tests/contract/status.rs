@@ -220,6 +220,57 @@ async fn status_on(store: &Store) {
             .unwrap()
             .is_empty()
     );
+
+    // A claimed index can be given back (a credential that will not be written after all).
+    let spare = StatusEntryRecord {
+        list_id: "l-rev".to_owned(),
+        idx: 4242,
+        credential_id: "cred-spare".to_owned(),
+        purpose: "revocation".to_owned(),
+        is_set: 0,
+        reason: None,
+        changed_at: None,
+    };
+    let used_before = status::get_list(&mut conn, "l-rev").await.unwrap().used;
+    assert!(status::try_claim_index(&mut conn, &spare).await.unwrap());
+    status::release_index(&mut conn, &spare).await.unwrap();
+    assert_eq!(
+        status::get_list(&mut conn, "l-rev").await.unwrap().used,
+        used_before
+    );
+    assert_not_found(status::release_index(&mut conn, &spare).await);
+    assert!(status::try_claim_index(&mut conn, &spare).await.unwrap());
+    status::release_index(&mut conn, &spare).await.unwrap();
+
+    // Entries with their lists' versions, in one query: what a public page depends on.
+    let with_versions = status::entries_with_list_versions(&mut conn, "cred-1")
+        .await
+        .unwrap();
+    let summary: Vec<_> = with_versions
+        .iter()
+        .map(|(entry, version)| {
+            (
+                entry.purpose.as_str(),
+                entry.list_id.as_str(),
+                entry.is_set,
+                entry.reason.as_deref(),
+                *version,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("revocation", "l-rev", 1, Some("misconduct"), 4),
+            ("suspension", "l-sus", 0, None, 1)
+        ]
+    );
+    assert!(
+        status::entries_with_list_versions(&mut conn, "nobody")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
