@@ -10,6 +10,7 @@ pub mod achievements;
 pub mod api_keys;
 pub mod audit;
 pub mod backup;
+pub mod certificate_designs;
 pub mod credentials;
 pub mod error;
 pub mod idempotency;

@@ -11,6 +11,8 @@ mod harness;
 
 #[path = "contract/achievements_images.rs"]
 mod achievements_images;
+#[path = "contract/certificate_designs.rs"]
+mod certificate_designs;
 #[path = "contract/credentials.rs"]
 mod credentials;
 #[path = "contract/idempotency_audit.rs"]
