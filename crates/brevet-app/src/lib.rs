@@ -11,6 +11,7 @@
 pub mod achievements;
 pub mod auth;
 mod award_writer;
+pub mod certificates;
 pub mod clock;
 pub mod credentials;
 pub mod error;

@@ -1,8 +1,10 @@
-//! The organisation's own profile through the API: read it (any role) with its DID and the
-//! public half of its keys, edit the profile fields (owner only: name, https URL, email,
-//! description, LinkedIn organisation id), and set or remove its logo. The profile feeds the
-//! issuer `Profile` of credentials awarded from then on; issued ones keep what they say.
+//! The organisation's own profile through the API: read it (any role) with its DID, the
+//! public half of its keys and its certificate design, edit the profile fields (owner only:
+//! name, https URL, email, description, LinkedIn organisation id, certificate design), and set
+//! or remove its logo. The profile feeds the issuer `Profile` of credentials awarded from then
+//! on; issued ones keep what they say.
 
+use brevet_certificate::Design;
 use brevet_store::orgs::{self, OrgRecord};
 use brevet_store::{StoreError, keys};
 use serde::{Deserialize, Serialize};
@@ -10,6 +12,9 @@ use serde_json::{Value, json};
 
 use crate::achievements::fields::{self, Lines, Problems};
 use crate::achievements::present;
+use crate::certificates::{
+    CertificateDesignPatch, CertificateDesignView, design_of, patched_design, store_design,
+};
 use crate::images::{ImageRef, check_image};
 use crate::{App, AppError, Principal, orgs::check_email};
 
@@ -27,6 +32,9 @@ pub struct OrgPatch {
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     pub linkedin_org_id: Option<Option<String>>,
+    /// The design of the organisation's PDF certificates.
+    #[serde(default)]
+    pub certificate: Option<CertificateDesignPatch>,
 }
 
 /// The public half of a signing key.
@@ -60,6 +68,8 @@ pub struct OrgView {
     /// The issuer `Profile` put in credentials awarded now.
     pub issuer_profile: Value,
     pub keys: Vec<PublicKeyView>,
+    /// The design of the organisation's PDF certificates.
+    pub certificate: CertificateDesignView,
     pub created_at: i64,
 }
 
@@ -94,7 +104,9 @@ impl App {
                 retired_at: key.retired_at,
             })
             .collect();
+        let certificate = design_of(&mut conn, &org.id).await?.into();
         Ok(OrgView {
+            certificate,
             issuer_profile: self.issuer_profile(&org),
             did_document_url: format!("{}/{}/did.json", self.config().base_url, org.slug),
             logo: org.logo_image_id.as_deref().map(|id| self.image_ref(id)),
@@ -120,7 +132,11 @@ impl App {
         principal.require_owner()?;
         let mut tx = self.store().begin().await?;
         let mut org = orgs::get(&mut tx, &principal.org_id).await?;
-        apply_patch(&mut org, patch)?;
+        let design = match &patch.certificate {
+            Some(changes) => Some((design_of(&mut tx, &org.id).await?, changes)),
+            None => None,
+        };
+        let design = apply_patch(&mut org, patch, design)?;
         let sample = json!({
             "id": self.achievement_url("profile-check"),
             "type": ["Achievement"],
@@ -137,6 +153,9 @@ impl App {
             )
         })?;
         orgs::update_profile(&mut tx, &org).await?;
+        if let Some(design) = design {
+            store_design(&mut tx, &org.id, design, self.now_unix()).await?;
+        }
         self.audit(
             &mut tx,
             Some(&org.id),
@@ -197,7 +216,13 @@ impl App {
 }
 
 /// Applies a checked patch to `org`; refuses every bad field at once and changes nothing then.
-fn apply_patch(org: &mut OrgRecord, patch: &OrgPatch) -> Result<(), AppError> {
+/// Returns the certificate design to store when the patch changes it (`design` is the current
+/// one with the requested changes).
+fn apply_patch(
+    org: &mut OrgRecord,
+    patch: &OrgPatch,
+    design: Option<(Design, &CertificateDesignPatch)>,
+) -> Result<Option<Design>, AppError> {
     let mut problems = Problems::default();
     let optional_text = |value: &Option<Option<String>>| {
         value
@@ -237,6 +262,7 @@ fn apply_patch(org: &mut OrgRecord, patch: &OrgPatch) -> Result<(), AppError> {
     });
     let linkedin = optional_text(&patch.linkedin_org_id)
         .map(|id| id.map(|id| linkedin_org_id(&mut problems, &id)));
+    let design = design.map(|(current, changes)| patched_design(&mut problems, current, changes));
     problems.into_result("INVALID_ORG")?;
     if let Some(name) = name {
         org.name = name;
@@ -253,5 +279,5 @@ fn apply_patch(org: &mut OrgRecord, patch: &OrgPatch) -> Result<(), AppError> {
     if let Some(linkedin) = linkedin {
         org.linkedin_org_id = linkedin;
     }
-    Ok(())
+    Ok(design)
 }

@@ -33,6 +33,65 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// A plain-text summary of a narrative that may be written in Markdown (criteria usually are):
+/// heading, quote and list markers at line starts, emphasis and code marks, and link targets are
+/// removed (`[text](url)` keeps `text`), then the result is made [`printable`].
+pub fn summary(narrative: &str) -> String {
+    let mut plain = String::with_capacity(narrative.len().min(MAX_CHARS * 4));
+    for line in narrative.lines().take(200) {
+        let mut line = line.trim_start();
+        loop {
+            let trimmed = line.trim_start_matches(['#', '>']).trim_start();
+            let trimmed = ["- ", "* ", "+ "]
+                .iter()
+                .find_map(|marker| trimmed.strip_prefix(marker))
+                .unwrap_or(trimmed);
+            let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+            let trimmed = if digits > 0 {
+                trimmed[digits..]
+                    .strip_prefix(". ")
+                    .or_else(|| trimmed[digits..].strip_prefix(") "))
+                    .unwrap_or(trimmed)
+            } else {
+                trimmed
+            };
+            if trimmed.len() == line.len() {
+                break;
+            }
+            line = trimmed;
+        }
+        plain.push_str(&without_links(line));
+        plain.push(' ');
+        if plain.len() > MAX_CHARS * 4 {
+            break;
+        }
+    }
+    let plain: String = plain
+        .chars()
+        .filter(|character| !matches!(character, '*' | '_' | '`'))
+        .collect();
+    printable(&plain)
+}
+
+/// `[text](target)` becomes `text`; anything else is kept.
+fn without_links(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find("](").map(|at| open + at) else {
+            break;
+        };
+        let Some(end) = rest[close + 2..].find(')').map(|at| close + 2 + at) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str(&rest[open + 1..close]);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Characters that separate lines or paragraphs without being `char::is_whitespace`.
 fn is_line_break_like(character: char) -> bool {
     matches!(character, '\u{2028}' | '\u{2029}' | '\u{85}')
@@ -97,6 +156,20 @@ mod tests {
     fn letters_of_every_script_are_kept() {
         let name = "Zoë Ñúñez-Šťastný Δήμητρα Юлия שרה مريم 李小龙";
         assert_eq!(printable(name), name);
+    }
+
+    #[test]
+    fn markdown_criteria_are_summarised_as_plain_text() {
+        let narrative = "# Criteria\n\n1. Complete **all** exercises\n- Pass the [final exam](https://example.org/exam)\n> `quoted`\n";
+        assert_eq!(
+            summary(narrative),
+            "Criteria Complete all exercises Pass the final exam quoted"
+        );
+        assert_eq!(
+            summary("Plain text, [not a link] (x)."),
+            "Plain text, [not a link] (x)."
+        );
+        assert_eq!(summary(""), "");
     }
 
     #[test]

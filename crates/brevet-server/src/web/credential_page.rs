@@ -1,10 +1,13 @@
 //! The permanent public page of a stored credential, `GET /c/{id}`: issuer, recipient name,
 //! achievement, skills, dates, evidence and the live verification result check by check, with
 //! a QR code of this page, the JSON download (`GET /c/{id}/credential.json`, byte for byte as
-//! issued) and Open Graph tags. The report comes from `App::verify_stored` (cached while nothing
-//! it depends on changes), and the page is sent with `Cache-Control: no-cache`, so a status
-//! change or the end of the validity period shows at once.
+//! issued), links to the printable certificate while it verifies (`GET
+//! /c/{id}/certificate.pdf`, see [`certificate`]) and Open Graph tags. The report comes from
+//! `App::verify_stored` (cached while nothing it depends on changes), and the page is sent with
+//! `Cache-Control: no-cache`, so a status change or the end of the validity period shows at
+//! once.
 
+pub mod certificate;
 pub mod display;
 pub mod verdict;
 
@@ -50,6 +53,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/c/{id}", get(credential_page))
         .route("/c/{id}/credential.json", get(credential_json))
+        .route("/c/{id}/certificate.pdf", get(certificate::certificate_pdf))
 }
 
 /// Public ids are opaque random hex; anything else is not looked up.
@@ -150,6 +154,7 @@ fn page_context(state: &AppState, stored: &StoredVerification, now: OffsetDateTi
         "superseded_by": record.superseded_by.as_deref().map(|new| state.app.credential_page_url(new)),
         "supersedes": record.supersedes.as_deref().map(|old| state.app.credential_page_url(old)),
         "qr_svg": crate::web::qr::credential_page_qr(&state.app, &record.id),
+        "certificate": report.verified.then(|| certificate::certificate_links(&record.id)),
     })
 }
 

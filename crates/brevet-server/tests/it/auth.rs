@@ -3,6 +3,7 @@
 //! nothing, logout, invitations (single use, expiry), password reset (same answer for an unknown
 //! address), the OAuth client credentials grant, and the dashboard's pages and roles.
 
+mod certificate_settings;
 mod dashboard;
 mod helpers;
 mod oauth;

@@ -5,6 +5,7 @@
 
 mod achievements;
 mod auth;
+mod certificate;
 mod e2e;
 mod interop;
 mod pages;

@@ -8,10 +8,11 @@
 //! [`overview`] (home, organisation switcher, password change), [`achievements`] (list, create,
 //! edit, archive, image upload through [`forms`]), [`credentials`] (list, detail,
 //! status changes, reissue), [`award`], [`keys`] (API keys and OAuth clients), [`members`],
-//! [`settings`].
+//! [`settings`] (with [`certificate`], the certificate design).
 
 pub mod achievements;
 pub mod award;
+pub mod certificate;
 pub mod credentials;
 pub mod forms;
 pub mod keys;
@@ -89,6 +90,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/dashboard/settings.html"),
     ),
     (
+        "dashboard/certificate_settings.html",
+        include_str!("../../../templates/dashboard/certificate_settings.html"),
+    ),
+    (
         "auth/login.html",
         include_str!("../../../templates/auth/login.html"),
     ),
@@ -120,6 +125,7 @@ pub fn routes() -> Router<AppState> {
         .merge(keys::routes())
         .merge(members::routes())
         .merge(settings::routes())
+        .merge(certificate::routes())
 }
 
 /// What a handler answers: the page, or an error page / refusal.

@@ -46,7 +46,7 @@ pub struct ProfileForm {
     pub linkedin_org_id: String,
 }
 
-async fn settings_page(
+pub(super) async fn settings_page(
     state: &AppState,
     session: &SessionContext,
     status: StatusCode,
@@ -99,6 +99,7 @@ async fn settings_page(
                 "logo": org.logo.as_ref().map(|logo| format!("/images/{}", super::credentials::url_segment(&logo.id))),
                 "keys": keys,
             },
+            "certificate": super::certificate::design_context(&org.certificate),
         }),
     ))
 }
@@ -138,6 +139,7 @@ async fn save_profile(
         email: optional(&form.email),
         description: optional(&form.description),
         linkedin_org_id: optional(&form.linkedin_org_id),
+        certificate: None,
     };
     match state.app.update_org_profile(&principal, &patch).await {
         Ok(_) => Ok(see_other("/dashboard/settings?done=saved")),
