@@ -243,12 +243,25 @@ fn hostile_text_stays_in_its_box_and_the_code_still_decodes() {
 }
 
 #[test]
-fn markup_prints_as_text() {
+fn markup_prints_as_text_and_svg_images_get_a_placeholder() {
     if !tools() {
         return;
     }
     let name = "Ann <b>Lee</b> & Co (x) \\";
-    let pdf = render(&certificate(name, None), Design::default(), Paper::A4).unwrap();
-    let text = check(&pdf, Paper::A4, "markup");
-    assert!(text.contains(name), "{text}");
+    let svg =
+        br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>"#;
+    for layout in Layout::ALL {
+        let design = Design {
+            layout,
+            accent: Accent::parse("#166534").unwrap(),
+        };
+        let pdf = render(&certificate(name, Some(svg)), design, Paper::A4).unwrap();
+        let text = check(&pdf, Paper::A4, &format!("{layout} markup and SVG"));
+        assert!(text.contains(name), "{layout}: {text}");
+        // The placeholders are monograms of the issuer's and the achievement's initials.
+        assert!(
+            text.contains("UD") && text.contains("AR"),
+            "{layout}: {text}"
+        );
+    }
 }
