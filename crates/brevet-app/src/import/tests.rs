@@ -1,0 +1,1 @@
+//! Unit tests of recognition: the dedupe keys and display fields.
