@@ -109,6 +109,10 @@ pub struct RecognisedCredential {
     /// assertion as fetched from its id. (A `{"verifiableCredential": …}` wrapper is removed and
     /// the credential re-serialised; that is the one exception.)
     pub payload: Vec<u8>,
+    /// The credential as JSON: the VC (for a VC-JWT, the credential it carries, with the JWT
+    /// claims mapped in; `null` when the token was refused unread), or the Open Badges 2.0
+    /// assertion (the hosted copy, when it could be had).
+    pub credential: Value,
     /// The verification report (fail closed: `verified` only when every check passed).
     pub report: VerificationReport,
     pub display: CredentialSummary,
@@ -268,6 +272,7 @@ impl App {
             display: summary::from_vc(&credential, &self.own_images_prefix()),
             dedupe_key: summary::vc_dedupe_key(&credential),
             recipients: summary::vc_recipients(&credential),
+            credential,
             payload,
             report,
         })
@@ -280,13 +285,36 @@ impl App {
         carrier: Carrier,
     ) -> Result<RecognisedCredential, AppError> {
         let parsed = CompactJws::parse(token);
-        if let Ok(jws) = &parsed
-            && ob2::is_assertion(jws.payload())
-        {
-            let result = self
-                .verify_ob2(Ob2Input::Signed(jws), Default::default())
-                .await;
-            return Ok(self.recognised_ob2(result, token.as_bytes().to_vec(), carrier));
+        match &parsed {
+            Ok(jws) if ob2::is_assertion(jws.payload()) => {
+                let result = self
+                    .verify_ob2(Ob2Input::Signed(jws), Default::default())
+                    .await;
+                return Ok(self.recognised_ob2(result, token.as_bytes().to_vec(), carrier));
+            }
+            Err(error)
+                if brevet_core::jose::peek_payload(token)
+                    .is_some_and(|payload| ob2::is_assertion(&payload)) =>
+            {
+                // A signed Open Badges 2.0 assertion refused unread (alg none, HMAC, ...).
+                let report = brevet_core::verify::refused_report(
+                    brevet_core::verify::CheckName::Proof,
+                    &format!("PROOF_VERIFICATION_ERROR: {error}"),
+                    "not checked: the signed assertion was refused",
+                );
+                self.events().verification(&report);
+                return Ok(RecognisedCredential {
+                    format: CredentialFormat::OpenBadges2Signed,
+                    carrier,
+                    payload: token.as_bytes().to_vec(),
+                    credential: Value::Null,
+                    report,
+                    display: CredentialSummary::default(),
+                    dedupe_key: summary::bytes_dedupe_key(token.as_bytes()),
+                    recipients: Vec::new(),
+                });
+            }
+            _ => {}
         }
         let report = self.verify(&Value::String(token.to_owned())).await;
         let decoded = brevet_core::verify::jwt::decode_jwt(token).ok();
@@ -325,6 +353,7 @@ impl App {
             display: summary::from_vc(&credential, &self.own_images_prefix()),
             dedupe_key,
             recipients: summary::vc_recipients(&credential),
+            credential,
         })
     }
 
@@ -348,7 +377,7 @@ impl App {
             ));
         }
         let text = self.fetch_text(url).await.map_err(|error| {
-            AppError::Unavailable(format!("the URL could not be read: {error}"))
+            AppError::invalid("URL_UNREADABLE", format!("the URL could not be read: {error}"))
         })?;
         let value = brevet_core::json::parse_strict(&text).map_err(|error| {
             AppError::invalid(
@@ -391,6 +420,7 @@ impl App {
             recipients: Recipient::of_assertion(&result.assertion)
                 .into_iter()
                 .collect(),
+            credential: result.assertion,
             payload,
             report: result.report,
         }

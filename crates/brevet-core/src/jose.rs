@@ -297,6 +297,17 @@ fn decode_segment(segment: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(segment).ok()
 }
 
+/// The payload of a compact JWS read without any check of its header or signature: only to tell
+/// what a refused token claims to be (never to show or trust its content).
+pub fn peek_payload(token: &str) -> Option<Value> {
+    if token.len() > MAX_JWS_BYTES {
+        return None;
+    }
+    let payload = token.split('.').nth(1)?;
+    let bytes = decode_segment(payload)?;
+    parse_strict_with_limit(std::str::from_utf8(&bytes).ok()?, MAX_JWS_BYTES).ok()
+}
+
 /// Whether `text` has the shape of a compact JWS (three base64url segments, the first two
 /// non-empty). Says nothing of its content.
 pub fn looks_like_compact_jws(text: &str) -> bool {

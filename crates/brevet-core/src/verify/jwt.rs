@@ -190,18 +190,7 @@ pub fn verify_decoded(decoded: &DecodedJwt, env: &VerifyEnv<'_>) -> Verification
 
 /// A report for a token refused before its payload was read.
 fn refused(check: CheckName, reason: &str) -> VerificationReport {
-    let not_checked = "not checked: the token was refused";
-    let checks = super::report::CheckName::ALL
-        .iter()
-        .map(|&name| {
-            if name == check {
-                CheckResult::failed(name, reason)
-            } else {
-                CheckResult::could_not_check(name, not_checked)
-            }
-        })
-        .collect();
-    VerificationReport::from_checks(checks)
+    super::refused_report(check, reason, "not checked: the token was refused")
 }
 
 /// The VC 1.1 JWT mapping: each registered claim fills its property, and must agree with it

@@ -65,6 +65,22 @@ fn carries_open_badges_2(token: &str) -> bool {
     crate::jose::CompactJws::parse(token).is_ok_and(|jws| crate::ob2::is_assertion(jws.payload()))
 }
 
+/// A report where `check` failed for `reason` and nothing else could be checked (`not_checked`
+/// says why): a token refused before it was read, an input that is not a credential.
+pub fn refused_report(check: CheckName, reason: &str, not_checked: &str) -> VerificationReport {
+    let checks = CheckName::ALL
+        .iter()
+        .map(|&name| {
+            if name == check {
+                CheckResult::failed(name, reason)
+            } else {
+                CheckResult::could_not_check(name, not_checked)
+            }
+        })
+        .collect();
+    VerificationReport::from_checks(checks)
+}
+
 /// A report for input the verifier cannot read: syntax fails, nothing else is checked.
 fn unsupported_format(reason: &str) -> VerificationReport {
     let mut checks = vec![CheckResult::failed(CheckName::Syntax, reason)];

@@ -6,6 +6,7 @@
 mod achievements;
 mod auth;
 mod e2e;
+mod import;
 mod interop;
 mod pages;
 mod setup;
