@@ -377,7 +377,10 @@ impl App {
             ));
         }
         let text = self.fetch_text(url).await.map_err(|error| {
-            AppError::invalid("URL_UNREADABLE", format!("the URL could not be read: {error}"))
+            AppError::invalid(
+                "URL_UNREADABLE",
+                format!("the URL could not be read: {error}"),
+            )
         })?;
         let value = brevet_core::json::parse_strict(&text).map_err(|error| {
             AppError::invalid(

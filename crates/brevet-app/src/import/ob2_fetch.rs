@@ -84,9 +84,9 @@ impl App {
     async fn fetch_document(&self, url: &str) -> Result<Value, SourceError> {
         let text = self.fetch_text(url).await.map_err(|error| match error {
             // The issuer says it is not there: nothing to verify against.
-            FetchError::Status { status, .. } if matches!(status, 404 | 410) => {
-                SourceError::Invalid(error.to_string())
-            }
+            FetchError::Status {
+                status: 404 | 410, ..
+            } => SourceError::Invalid(error.to_string()),
             other => SourceError::Unavailable(other.to_string()),
         })?;
         brevet_core::json::parse_strict(&text)

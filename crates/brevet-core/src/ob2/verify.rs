@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::policy::check_hosted_scope;
 use super::recipient::Recipient;
 use super::{CONTEXT, DocumentSource, MAX_ISSUER_KEYS, Ob2Kind, has_type, is_http_url};
-use crate::jose::{CompactJws, JwsError, JwsPublicKey};
+use crate::jose::{CompactJws, JwsPublicKey};
 use crate::verify::{CheckName, CheckResult, Outcome, SourceError, VerificationReport};
 
 /// The fields of a hosted assertion that the fetched copy must repeat exactly.
@@ -451,22 +451,19 @@ impl Chain<'_> {
             if let Some(owner) = key.get("owner").and_then(Value::as_str)
                 && owner != issuer_id
             {
-                errors.push((
-                    true,
-                    format!(
-                        "JWT-03: the key {id} is owned by {owner}, not by the issuer {issuer_id}"
-                    ),
+                errors.push(format!(
+                    "JWT-03: the key {id} is owned by {owner}, not by the issuer {issuer_id}"
                 ));
                 continue;
             }
             let Some(pem) = key.get("publicKeyPem").and_then(Value::as_str) else {
-                errors.push((true, format!("the key {id} has no publicKeyPem")));
+                errors.push(format!("the key {id} has no publicKeyPem"));
                 continue;
             };
             let public = match JwsPublicKey::from_pem(pem) {
                 Ok(public) => public,
                 Err(error) => {
-                    errors.push((true, format!("the key {id}: {error}")));
+                    errors.push(format!("the key {id}: {error}"));
                     continue;
                 }
             };
@@ -480,12 +477,6 @@ impl Chain<'_> {
                         "{id} is listed by the issuer Profile {issuer_id} under publicKey"
                     )),
                 ),
-                Err(error @ JwsError::AlgorithmMismatch { .. }) => (
-                    failed(format!("PROOF_VERIFICATION_ERROR: {error}")),
-                    Ok(format!(
-                        "{id} is listed by the issuer Profile {issuer_id} under publicKey"
-                    )),
-                ),
                 Err(error) => (
                     failed(format!("PROOF_VERIFICATION_ERROR: {error}")),
                     Ok(format!(
@@ -494,10 +485,9 @@ impl Chain<'_> {
                 ),
             };
         }
-        let reasons: Vec<String> = errors.into_iter().map(|(_, reason)| reason).collect();
         (
             not_checked("no usable key of the issuer".to_owned()),
-            failed(reasons.join("; ")),
+            failed(errors.join("; ")),
         )
     }
 

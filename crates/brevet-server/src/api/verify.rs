@@ -88,10 +88,7 @@ fn to_json(report: &brevet_core::verify::VerificationReport) -> Result<Value, Ap
 fn answer(recognised: &RecognisedCredential) -> Result<Value, ApiError> {
     let mut answer = to_json(&recognised.report)?;
     if let Value::Object(object) = &mut answer {
-        object.insert(
-            "format".to_owned(),
-            Value::from(recognised.format.label()),
-        );
+        object.insert("format".to_owned(), Value::from(recognised.format.label()));
     }
     Ok(answer)
 }

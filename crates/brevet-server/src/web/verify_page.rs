@@ -93,7 +93,9 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
             return render_form(
                 &state,
                 StatusCode::BAD_REQUEST,
-                Some("Paste the credential, choose its file or badge image, or give its URL, then press Verify."),
+                Some(
+                    "Paste the credential, choose its file or badge image, or give its URL, then press Verify.",
+                ),
             );
         }
         Err((status, reason)) => {
@@ -132,7 +134,11 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
                 None,
             )
         }
-        Err(error) => (CredentialDisplay::default(), unreadable_report(&error.to_string()), None),
+        Err(error) => (
+            CredentialDisplay::default(),
+            unreadable_report(&error.to_string()),
+            None,
+        ),
     };
     let issuer_name = display
         .issuer

@@ -44,9 +44,7 @@ impl DocServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let documents: Documents = Arc::default();
-        let router = Router::new()
-            .fallback(serve)
-            .with_state(documents.clone());
+        let router = Router::new().fallback(serve).with_state(documents.clone());
         let (shutdown, on_shutdown) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             let _ = axum::serve(listener, router)
@@ -174,7 +172,9 @@ pub(crate) fn tiny_png() -> Vec<u8> {
     push_chunk(
         &mut png,
         b"IDAT",
-        &[0x78, 0x01, 0x01, 0x02, 0x00, 0xfd, 0xff, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01],
+        &[
+            0x78, 0x01, 0x01, 0x02, 0x00, 0xfd, 0xff, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01,
+        ],
     );
     push_chunk(&mut png, b"IEND", &[]);
     png

@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use brevet_app::import::{Carrier, CredentialFormat, ImportInput, MAX_IMAGE_BYTES, MAX_TEXT_BYTES};
 use brevet_app::AppError;
+use brevet_app::import::{Carrier, CredentialFormat, ImportInput, MAX_IMAGE_BYTES, MAX_TEXT_BYTES};
 use brevet_core::baking::BadgeVersion;
 use brevet_core::verify::{CheckName, Outcome};
 use brevet_test_support::{Db, Request, TestServer};
@@ -42,8 +42,18 @@ async fn a_baked_brevet_credential_verifies_from_png_and_svg() {
         let png = brevet_core::baking::bake(&tiny_png(), &json).unwrap();
         let svg = brevet_core::baking::bake(SVG.as_bytes(), &json).unwrap();
         for (image, media, carrier, words) in [
-            (&png, "image/png", Carrier::Png(BadgeVersion::OpenBadges3), "baked in a PNG image"),
-            (&svg, "image/svg+xml", Carrier::Svg(BadgeVersion::OpenBadges3), "baked in an SVG image"),
+            (
+                &png,
+                "image/png",
+                Carrier::Png(BadgeVersion::OpenBadges3),
+                "baked in a PNG image",
+            ),
+            (
+                &svg,
+                "image/svg+xml",
+                Carrier::Svg(BadgeVersion::OpenBadges3),
+                "baked in an SVG image",
+            ),
         ] {
             let response = server
                 .request(Request::method("POST", "/api/v1/verify").body(media, image.clone()))
@@ -61,7 +71,10 @@ async fn a_baked_brevet_credential_verifies_from_png_and_svg() {
             assert_eq!(recognised.format, CredentialFormat::Vc2DataIntegrity);
             assert_eq!(recognised.carrier, carrier);
             assert_eq!(recognised.payload, json.as_bytes());
-            assert!(recognised.recipient_matches_email("ada@example.org"), "{db:?}");
+            assert!(
+                recognised.recipient_matches_email("ada@example.org"),
+                "{db:?}"
+            );
             assert_eq!(
                 recognised.dedupe_key,
                 server
@@ -91,7 +104,12 @@ async fn a_baked_brevet_credential_verifies_from_png_and_svg() {
             .request(Request::method("POST", "/api/v1/verify").body("image/png", tiny_png()))
             .await;
         assert_eq!(response.status, 422, "{}", response.text());
-        assert!(response.json()["detail"].as_str().unwrap().contains("carries no credential"));
+        assert!(
+            response.json()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("carries no credential")
+        );
         let mut broken = png.clone();
         let at = broken.len() / 2;
         broken[at] ^= 0xff;
@@ -112,7 +130,8 @@ async fn inputs_are_size_capped() {
     let app = &server.app;
     let huge_text = vec![b' '; MAX_TEXT_BYTES + 1];
     assert!(matches!(
-        app.recognise_and_verify(ImportInput::Bytes(huge_text)).await,
+        app.recognise_and_verify(ImportInput::Bytes(huge_text))
+            .await,
         Err(AppError::TooLarge(_))
     ));
     let mut huge_png = tiny_png();
@@ -136,7 +155,8 @@ async fn inputs_are_size_capped() {
     for bad in ["ftp://example.org/a", "javascript:alert(1)", "https://"] {
         assert!(
             matches!(
-                app.recognise_and_verify(ImportInput::Url(bad.to_owned())).await,
+                app.recognise_and_verify(ImportInput::Url(bad.to_owned()))
+                    .await,
                 Err(AppError::BadRequest { .. })
             ),
             "{bad}"
@@ -189,14 +209,34 @@ async fn the_1edtech_baked_fixtures_and_jwt_are_recognised() {
             .recognise_and_verify(ImportInput::Bytes(bytes))
             .await
             .unwrap();
-        assert_eq!(recognised.format, CredentialFormat::Vc2DataIntegrity, "{name}");
+        assert_eq!(
+            recognised.format,
+            CredentialFormat::Vc2DataIntegrity,
+            "{name}"
+        );
         assert_eq!(recognised.carrier, carrier, "{name}");
-        assert_eq!(outcome(&recognised, CheckName::Syntax), Outcome::Passed, "{name}");
-        assert_eq!(outcome(&recognised, CheckName::Context), Outcome::Passed, "{name}");
-        assert_eq!(outcome(&recognised, CheckName::IssuerKey), Outcome::CouldNotCheck, "{name}");
+        assert_eq!(
+            outcome(&recognised, CheckName::Syntax),
+            Outcome::Passed,
+            "{name}"
+        );
+        assert_eq!(
+            outcome(&recognised, CheckName::Context),
+            Outcome::Passed,
+            "{name}"
+        );
+        assert_eq!(
+            outcome(&recognised, CheckName::IssuerKey),
+            Outcome::CouldNotCheck,
+            "{name}"
+        );
         assert!(detail(&recognised, CheckName::IssuerKey).contains("is not a DID"));
         assert!(!recognised.report.verified);
-        println!("[import] {name}: {} from {:?}", recognised.format.label(), recognised.carrier);
+        println!(
+            "[import] {name}: {} from {:?}",
+            recognised.format.label(),
+            recognised.carrier
+        );
     }
     // simple.jwt: a VC 1.1 JWT (RS256) written against a draft of Open Badges 3.0: its OB context
     // is a pre-release URL (not pinned, so the syntax and context checks fail) and its subject
@@ -211,9 +251,15 @@ async fn the_1edtech_baked_fixtures_and_jwt_are_recognised() {
     assert_eq!(outcome(&recognised, CheckName::Syntax), Outcome::Failed);
     let syntax = detail(&recognised, CheckName::Syntax);
     assert!(syntax.starts_with("VC-JWT (VC Data Model 1.1)"), "{syntax}");
-    assert!(syntax.contains("AchievementSubject requires achievement"), "{syntax}");
+    assert!(
+        syntax.contains("AchievementSubject requires achievement"),
+        "{syntax}"
+    );
     assert_eq!(outcome(&recognised, CheckName::Context), Outcome::Failed);
-    assert_eq!(outcome(&recognised, CheckName::IssuerKey), Outcome::CouldNotCheck);
+    assert_eq!(
+        outcome(&recognised, CheckName::IssuerKey),
+        Outcome::CouldNotCheck
+    );
     assert_eq!(
         recognised.display.issuer_name.as_deref(),
         Some("Example University")

@@ -84,7 +84,11 @@ async fn vc_jwts_verify_and_each_attack_fails_its_check() {
     let cases = [
         (tampered.join("."), CheckName::Proof, "does not verify"),
         (
-            sign(&key, &json!({"alg": "ES256", "kid": key.did_key_method()}), &payload),
+            sign(
+                &key,
+                &json!({"alg": "ES256", "kid": key.did_key_method()}),
+                &payload,
+            ),
             CheckName::Proof,
             "signs with EdDSA only",
         ),
@@ -114,7 +118,9 @@ async fn vc_jwts_verify_and_each_attack_fails_its_check() {
     ];
     for (token, check, expected) in cases {
         let response = server
-            .request(Request::method("POST", "/api/v1/verify").body("application/jwt", token.clone()))
+            .request(
+                Request::method("POST", "/api/v1/verify").body("application/jwt", token.clone()),
+            )
             .await;
         assert_eq!(response.status, 200, "{}", response.text());
         let report = response.json();

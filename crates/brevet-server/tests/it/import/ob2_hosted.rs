@@ -26,9 +26,18 @@ async fn a_hosted_assertion_verifies_by_url_pasted_and_baked() {
     assert_eq!(by_url.format.label(), "Open Badges 2.0 (hosted)");
     assert_eq!(by_url.carrier, Carrier::Url);
     assert!(detail(&by_url, CheckName::Syntax).starts_with("Open Badges 2.0 (hosted) assertion"));
-    assert_eq!(by_url.payload, world.issuer.text("/assertions/1.json").into_bytes());
-    assert_eq!(by_url.display.achievement_name.as_deref(), Some("Rust Basics"));
-    assert_eq!(by_url.display.issuer_name.as_deref(), Some("Loopback Academy"));
+    assert_eq!(
+        by_url.payload,
+        world.issuer.text("/assertions/1.json").into_bytes()
+    );
+    assert_eq!(
+        by_url.display.achievement_name.as_deref(),
+        Some("Rust Basics")
+    );
+    assert_eq!(
+        by_url.display.issuer_name.as_deref(),
+        Some("Loopback Academy")
+    );
     assert_eq!(
         by_url.display.issuer_image.as_deref(),
         Some("https://academy.example/logo.png")
@@ -80,13 +89,19 @@ async fn a_hosted_assertion_verifies_by_url_pasted_and_baked() {
         .server
         .request(Request::method("POST", "/verify").body(
             "application/x-www-form-urlencoded",
-            format!("credential=&url={}", url.replace(':', "%3A").replace('/', "%2F")),
+            format!(
+                "credential=&url={}",
+                url.replace(':', "%3A").replace('/', "%2F")
+            ),
         ))
         .await;
     assert_eq!(response.status, 200);
     let html = response.text();
     assert_eq!(verdict(&html), "Verified", "{html}");
-    assert!(html.contains("Format: Open Badges 2.0 (hosted), fetched from its URL"), "{html}");
+    assert!(
+        html.contains("Format: Open Badges 2.0 (hosted), fetched from its URL"),
+        "{html}"
+    );
     assert!(html.contains("id=\"summary-achievement\">Rust Basics<"));
     assert!(html.contains("id=\"summary-issuer\">Loopback Academy<"));
     assert!(!html.contains(EMAIL));
@@ -103,7 +118,9 @@ async fn revoked_expired_altered_or_missing_assertions_do_not_verify() {
     revoked["revocationReason"] = json!("Awarded in error");
     world.issuer.put("/assertions/revoked.json", &revoked);
     let recognised = world
-        .recognise(ImportInput::Url(world.issuer.url("/assertions/revoked.json")))
+        .recognise(ImportInput::Url(
+            world.issuer.url("/assertions/revoked.json"),
+        ))
         .await;
     assert!(!recognised.report.verified);
     assert_eq!(outcome(&recognised, CheckName::Status), Outcome::Failed);
@@ -127,7 +144,9 @@ async fn revoked_expired_altered_or_missing_assertions_do_not_verify() {
         json!({"id": listed["id"], "revocationReason": "Withdrawn by the academy"}),
     ]);
     let recognised = world
-        .recognise(ImportInput::Url(world.issuer.url("/assertions/listed.json")))
+        .recognise(ImportInput::Url(
+            world.issuer.url("/assertions/listed.json"),
+        ))
         .await;
     assert_eq!(outcome(&recognised, CheckName::Status), Outcome::Failed);
     assert!(detail(&recognised, CheckName::Status).contains("Withdrawn by the academy"));
@@ -138,7 +157,9 @@ async fn revoked_expired_altered_or_missing_assertions_do_not_verify() {
     expired["expires"] = json!("2026-06-30T00:00:00Z");
     world.issuer.put("/assertions/expired.json", &expired);
     let recognised = world
-        .recognise(ImportInput::Url(world.issuer.url("/assertions/expired.json")))
+        .recognise(ImportInput::Url(
+            world.issuer.url("/assertions/expired.json"),
+        ))
         .await;
     assert_eq!(outcome(&recognised, CheckName::Validity), Outcome::Failed);
     assert!(detail(&recognised, CheckName::Validity).starts_with("expired"));
@@ -152,15 +173,19 @@ async fn revoked_expired_altered_or_missing_assertions_do_not_verify() {
     let hosted = world.hosted_assertion("/assertions/2.json");
     world.issuer.put("/assertions/2.json", &hosted);
     let mut altered = hosted.clone();
-    altered["recipient"]["identity"] =
-        json!(brevet_core::ob2::recipient::sha256_identity("eve@example.org", "x"));
+    altered["recipient"]["identity"] = json!(brevet_core::ob2::recipient::sha256_identity(
+        "eve@example.org",
+        "x"
+    ));
     altered["recipient"]["salt"] = json!("x");
     let recognised = world
         .recognise(ImportInput::Bytes(altered.to_string().into_bytes()))
         .await;
     assert!(!recognised.report.verified);
     assert_eq!(outcome(&recognised, CheckName::Proof), Outcome::Failed);
-    assert!(detail(&recognised, CheckName::Proof).contains("differs from the one given (recipient)"));
+    assert!(
+        detail(&recognised, CheckName::Proof).contains("differs from the one given (recipient)")
+    );
 
     // Gone from the issuer.
     let gone = world.hosted_assertion("/assertions/gone.json");
@@ -198,7 +223,10 @@ async fn an_assertion_hosted_outside_the_issuers_origin_is_refused() {
     assert_eq!(outcome(&recognised, CheckName::IssuerKey), Outcome::Failed);
     let reason = detail(&recognised, CheckName::IssuerKey);
     assert!(reason.contains("not the issuer's own origin"), "{reason}");
-    assert_eq!(outcome(&recognised, CheckName::Status), Outcome::CouldNotCheck);
+    assert_eq!(
+        outcome(&recognised, CheckName::Status),
+        Outcome::CouldNotCheck
+    );
 
     // Unless the issuer's verification policy allows that origin.
     let other_origin = elsewhere.base.trim_start_matches("http://").to_owned();

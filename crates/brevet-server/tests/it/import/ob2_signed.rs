@@ -59,7 +59,10 @@ fn hs256(secret: &[u8], payload: &Value) -> String {
         payload.to_string().as_bytes(),
         |input| {
             let pad = |byte: u8| key.iter().map(|k| k ^ byte).collect::<Vec<u8>>();
-            let inner = Sha256::new().chain_update(pad(0x36)).chain_update(input).finalize();
+            let inner = Sha256::new()
+                .chain_update(pad(0x36))
+                .chain_update(input)
+                .finalize();
             Sha256::new()
                 .chain_update(pad(0x5c))
                 .chain_update(inner)
@@ -80,7 +83,8 @@ fn publish_key(world: &Ob2World) {
 fn signed_assertion(world: &Ob2World, uuid: &str) -> Value {
     let mut assertion = world.hosted_assertion("/unused");
     assertion["id"] = json!(format!("urn:uuid:{uuid}"));
-    assertion["verification"] = json!({"type": "SignedBadge", "creator": world.issuer.url("/key.json")});
+    assertion["verification"] =
+        json!({"type": "SignedBadge", "creator": world.issuer.url("/key.json")});
     assertion
 }
 
@@ -102,7 +106,10 @@ async fn a_signed_assertion_verifies_against_the_issuers_published_key() {
     assert_eq!(recognised.payload, token.as_bytes());
     assert!(detail(&recognised, CheckName::Proof).contains("RS256"));
     assert!(detail(&recognised, CheckName::IssuerKey).contains("listed by the issuer"));
-    assert_eq!(recognised.display.achievement_name.as_deref(), Some("Rust Basics"));
+    assert_eq!(
+        recognised.display.achievement_name.as_deref(),
+        Some("Rust Basics")
+    );
     assert!(recognised.recipient_matches_email(EMAIL));
     let dedupe = recognised.dedupe_key.clone();
 
@@ -144,8 +151,10 @@ async fn each_forgery_fails_with_its_own_error() {
 
     // A tampered payload: another recipient, the signature kept.
     let mut altered = assertion.clone();
-    altered["recipient"]["identity"] =
-        json!(brevet_core::ob2::recipient::sha256_identity("eve@example.org", "x"));
+    altered["recipient"]["identity"] = json!(brevet_core::ob2::recipient::sha256_identity(
+        "eve@example.org",
+        "x"
+    ));
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
     parts[1] = URL_SAFE_NO_PAD.encode(altered.to_string());
     let recognised = world
@@ -162,8 +171,13 @@ async fn each_forgery_fails_with_its_own_error() {
     // alg none, with and without a signature.
     let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#);
     let payload = URL_SAFE_NO_PAD.encode(assertion.to_string());
-    for forged in [format!("{header}.{payload}."), format!("{header}.{payload}.AAAA")] {
-        let recognised = world.recognise(ImportInput::Bytes(forged.into_bytes())).await;
+    for forged in [
+        format!("{header}.{payload}."),
+        format!("{header}.{payload}.AAAA"),
+    ] {
+        let recognised = world
+            .recognise(ImportInput::Bytes(forged.into_bytes()))
+            .await;
         assert_eq!(recognised.format, CredentialFormat::OpenBadges2Signed);
         assert!(!recognised.report.verified);
         assert_eq!(outcome(&recognised, CheckName::Proof), Outcome::Failed);
@@ -175,7 +189,9 @@ async fn each_forgery_fails_with_its_own_error() {
     let der = keys()[0].to_public_key().to_public_key_der().unwrap();
     for secret in [pem(0).into_bytes(), der.as_bytes().to_vec()] {
         let forged = hs256(&secret, &assertion);
-        let recognised = world.recognise(ImportInput::Bytes(forged.into_bytes())).await;
+        let recognised = world
+            .recognise(ImportInput::Bytes(forged.into_bytes()))
+            .await;
         assert_eq!(outcome(&recognised, CheckName::Proof), Outcome::Failed);
         assert!(detail(&recognised, CheckName::Proof).contains("JWT-02"));
     }
