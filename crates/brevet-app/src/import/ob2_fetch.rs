@@ -17,8 +17,9 @@ use crate::http::FetchError;
 
 /// The most rounds of fetching (assertion, badge, issuer, key, revocation list: five steps).
 const MAX_ROUNDS: usize = 6;
-/// The most documents fetched for one assertion.
-const MAX_DOCUMENTS: usize = 10;
+/// The most documents fetched for one assertion: the assertion, its BadgeClass, the issuer
+/// Profile, up to four keys and the revocation list (each fetch is capped at 5 s).
+const MAX_DOCUMENTS: usize = 8;
 
 /// Documents by URL, fetched or refused.
 pub(crate) type Documents = HashMap<String, Result<Value, SourceError>>;
