@@ -5,7 +5,8 @@
 //! Map: [`orgs`] (organisations, DIDs, issuer profiles), [`signing`] (issuer keys, rotation,
 //! master-key rotation), [`status`] (status list indices, revocation and suspension,
 //! publication), [`issuance`] (awards and VC-API issue), [`verification`] (the core verifier
-//! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`auth`]
+//! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`import`]
+//! (recognising and verifying any credential: VC, VC-JWT, Open Badges 2.0, baked images, URLs), [`auth`]
 //! (principals, roles, API keys).
 
 pub mod achievements;
@@ -20,6 +21,7 @@ pub mod fetch_cache;
 pub mod http;
 pub mod ids;
 pub mod images;
+pub mod import;
 pub mod invitations;
 pub mod issuance;
 pub mod mail;

@@ -204,6 +204,14 @@ impl App {
     /// store, others through the guarded client.
     async fn prefetch(&self, credential: &Value) -> Prefetched {
         let mut sources = Prefetched::default();
+        // A VC-JWT refers to documents through the credential it carries (and its `kid`).
+        let decoded = credential
+            .as_str()
+            .and_then(|token| brevet_core::verify::jwt::decode_jwt(token).ok());
+        let credential = match &decoded {
+            Some(decoded) => &decoded.credential,
+            None => credential,
+        };
         for did in referenced_dids(credential) {
             let document = self.fetch_did(&did).await;
             sources.dids.insert(did, document);

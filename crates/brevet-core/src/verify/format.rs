@@ -1,6 +1,6 @@
-//! Which kind of credential an input is. Only Data Integrity-secured JSON-LD credentials are
-//! verified today; VC-JWT and Open Badges 2.0 assertions are recognised so that the report can say
-//! so plainly, and have their own place here when they are supported.
+//! Which kind of credential an input is: a Data Integrity-secured JSON-LD credential, a VC-JWT
+//! (a compact JWS given as a JSON string), or an Open Badges 2.0 assertion (verified with its
+//! issuer's documents, which the caller fetches: `crate::ob2`).
 
 use serde_json::Value;
 
@@ -32,7 +32,7 @@ const OPEN_BADGES_2_CONTEXT: &str = "https://w3id.org/openbadges/v2";
 /// Tells the format of an input, or why it is not a credential at all.
 pub fn detect_format(input: &Value) -> Result<InputFormat, String> {
     match input {
-        Value::String(text) if looks_like_compact_jws(text) => Ok(InputFormat::Jwt),
+        Value::String(text) if crate::jose::looks_like_compact_jws(text) => Ok(InputFormat::Jwt),
         Value::Object(object) => {
             let contexts: Vec<&str> = match object.get("@context") {
                 Some(Value::Array(entries)) => entries.iter().filter_map(Value::as_str).collect(),
@@ -52,16 +52,6 @@ pub fn detect_format(input: &Value) -> Result<InputFormat, String> {
         ),
         _ => Err("the input is not a JSON object".to_owned()),
     }
-}
-
-fn looks_like_compact_jws(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('.').collect();
-    parts.len() == 3
-        && parts.iter().take(2).all(|part| !part.is_empty())
-        && parts.iter().all(|part| {
-            part.bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
-        })
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The verifier: one function, [`verify`], that runs every check on a credential and returns a
 //! [`VerificationReport`] with one entry per check (`syntax`, `context`, `proof`, `issuer-key`,
-//! `validity`, `status`). It fails closed: the credential is verified only when no check failed
+//! `validity`, `status`) for Data Integrity credentials and VC-JWTs ([`jwt`]). It fails closed: the credential is verified only when no check failed
 //! and every check could be made.
 //!
 //! The core does no IO: DID documents (other than did:key, resolved locally) and status list
@@ -9,6 +9,7 @@
 
 mod context;
 mod format;
+pub mod jwt;
 pub mod presentation;
 mod proofs;
 mod report;
@@ -45,11 +46,39 @@ pub struct VerifyEnv<'a> {
 pub fn verify(input: &Value, env: &VerifyEnv<'_>) -> VerificationReport {
     match detect_format(input) {
         Ok(InputFormat::DataIntegrity) => secured::verify_data_integrity(input, env),
+        Ok(InputFormat::Jwt) => match input.as_str() {
+            Some(token) if carries_open_badges_2(token) => unsupported_format(
+                "the JWS carries an Open Badges 2.0 assertion: it is verified against its issuer's published documents (the server's verify page and API, which fetch them)",
+            ),
+            Some(token) => jwt::verify_jwt(token, env),
+            None => unsupported_format("the input is not a JWT"),
+        },
         Ok(unsupported) => {
             unsupported_format(&format!("{} are not supported yet", unsupported.describe()))
         }
         Err(reason) => unsupported_format(&reason),
     }
+}
+
+/// Whether a compact JWS's payload is an Open Badges 2.0 assertion (a signed badge).
+fn carries_open_badges_2(token: &str) -> bool {
+    crate::jose::CompactJws::parse(token).is_ok_and(|jws| crate::ob2::is_assertion(jws.payload()))
+}
+
+/// A report where `check` failed for `reason` and nothing else could be checked (`not_checked`
+/// says why): a token refused before it was read, an input that is not a credential.
+pub fn refused_report(check: CheckName, reason: &str, not_checked: &str) -> VerificationReport {
+    let checks = CheckName::ALL
+        .iter()
+        .map(|&name| {
+            if name == check {
+                CheckResult::failed(name, reason)
+            } else {
+                CheckResult::could_not_check(name, not_checked)
+            }
+        })
+        .collect();
+    VerificationReport::from_checks(checks)
 }
 
 /// A report for input the verifier cannot read: syntax fails, nothing else is checked.

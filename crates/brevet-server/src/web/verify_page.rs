@@ -1,17 +1,21 @@
-//! The public verify page: `GET /verify` shows a form (paste the JSON or upload the file),
-//! `POST /verify` (multipart/form-data, or a url-encoded `credential` field) runs the core
-//! verifier and shows the report check by check. Nothing is ever fetched because of the page's
-//! address: `?url=` and `?next=` are ignored (no remote fetch, no redirect; WEB-02). Brevet's own
-//! issuers and status lists are read from the store; foreign ones go through the guarded client.
+//! The public verify page: `GET /verify` shows a form (paste the JSON or a JWT, upload the file
+//! or a baked PNG/SVG badge, or give the URL of a hosted Open Badges 2.0 assertion), `POST
+//! /verify` (multipart/form-data, or url-encoded `credential` / `url` fields) recognises the
+//! format (`App::recognise_and_verify`) and shows it with the report check by check. Nothing is
+//! ever fetched because of the page's address: `?url=` and `?next=` are ignored (no remote fetch,
+//! no redirect; WEB-02); only a URL the visitor submits in the form is fetched, through the
+//! guarded client. Brevet's own issuers and status lists are read from the store.
 
 use axum::Router;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
+use brevet_app::AppError;
+use brevet_app::import::{Carrier, CredentialFormat, ImportInput, RecognisedCredential};
 use brevet_app::verification::unreadable_report;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::state::AppState;
 use crate::web::credential_page::display::CredentialDisplay;
@@ -29,6 +33,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 const TEXT_FIELD: &str = "credential";
 /// The form field of the uploaded file.
 const FILE_FIELD: &str = "file";
+/// The form field of a hosted assertion's URL.
+const URL_FIELD: &str = "url";
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/verify", get(form).post(submit))
@@ -51,11 +57,14 @@ fn render_form(state: &AppState, status: StatusCode, error: Option<&str>) -> Res
 struct PastedForm {
     #[serde(default)]
     credential: String,
+    #[serde(default)]
+    url: String,
 }
 
-/// What the visitor sent: the file if one was chosen, else the pasted text.
+/// What the visitor sent: the file if one was chosen, else the pasted text, else the URL.
 enum Submitted {
     Input(Vec<u8>),
+    Url(String),
     Nothing,
 }
 
@@ -70,17 +79,23 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
         read_multipart(request, &state).await
     } else {
         match axum::Form::<PastedForm>::from_request(request, &state).await {
-            Ok(axum::Form(form)) => Ok(non_empty(form.credential.into_bytes())),
+            Ok(axum::Form(form)) => Ok(match non_empty(form.credential.into_bytes()) {
+                Submitted::Nothing => url_or_nothing(&form.url),
+                chosen => chosen,
+            }),
             Err(rejection) => Err((rejection.status(), rejection.body_text())),
         }
     };
     let input = match submitted {
-        Ok(Submitted::Input(input)) => input,
+        Ok(Submitted::Input(input)) => ImportInput::Bytes(input),
+        Ok(Submitted::Url(url)) => ImportInput::Url(url),
         Ok(Submitted::Nothing) => {
             return render_form(
                 &state,
                 StatusCode::BAD_REQUEST,
-                Some("Paste the credential's JSON or choose its file, then press Verify."),
+                Some(
+                    "Paste the credential, choose its file or badge image, or give its URL, then press Verify.",
+                ),
             );
         }
         Err((status, reason)) => {
@@ -97,21 +112,34 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
             return render_form(&state, status, Some(&message));
         }
     };
-    let (credential, report) = match std::str::from_utf8(&input)
-        .map_err(|_| "the input is not UTF-8 text".to_owned())
-        .and_then(|text| {
-            brevet_core::json::parse_strict(text)
-                .map_err(|error| format!("not acceptable JSON: {error}"))
-        }) {
-        Ok(value) => {
-            let credential = unwrap_credential(value);
-            let report = state.app.verify(&credential).await;
-            (credential, report)
-        }
-        Err(reason) => (Value::Null, unreadable_report(&reason)),
-    };
     let own_images = format!("{}/images/", state.app.config().base_url);
-    let display = CredentialDisplay::from_credential(&credential, &own_images);
+    let (display, report, format) = match state.app.recognise_and_verify(input).await {
+        Ok(recognised) => {
+            let display = display_of(&recognised, &own_images);
+            let format = describe_format(&recognised);
+            (display, recognised.report, Some(format))
+        }
+        Err(AppError::TooLarge(_)) => {
+            return render_form(
+                &state,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Some("That file is too large to be a credential."),
+            );
+        }
+        Err(AppError::Internal(reason)) => {
+            tracing::error!(%reason, "verify page");
+            (
+                CredentialDisplay::default(),
+                unreadable_report("the credential could not be verified (internal error)"),
+                None,
+            )
+        }
+        Err(error) => (
+            CredentialDisplay::default(),
+            unreadable_report(&error.to_string()),
+            None,
+        ),
+    };
     let issuer_name = display
         .issuer
         .name
@@ -123,10 +151,48 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
             "title": "Verification result · Brevet",
             "credential": display,
             "issuer_name": issuer_name,
+            "format": format,
             "verdict": verdict_of(&report, None),
             "checks": check_rows(&report),
         }),
     )
+}
+
+/// What the page shows of the credential: read from the VC itself, or, for an Open Badges 2.0
+/// assertion, from the display fields of its assertion, BadgeClass and issuer.
+fn display_of(recognised: &RecognisedCredential, own_images: &str) -> CredentialDisplay {
+    match recognised.format {
+        CredentialFormat::OpenBadges2Hosted | CredentialFormat::OpenBadges2Signed => {
+            let summary = &recognised.display;
+            let shim = json!({
+                "issuer": {"name": summary.issuer_name},
+                "credentialSubject": {
+                    "name": summary.recipient,
+                    "achievement": {"name": summary.achievement_name},
+                },
+            });
+            let mut display = CredentialDisplay::from_credential(&shim, own_images);
+            display.valid_from = summary.issued.as_deref().map(date_as_written);
+            display.valid_until = summary.expires.as_deref().map(date_as_written);
+            display
+        }
+        _ => CredentialDisplay::from_credential(&recognised.credential, own_images),
+    }
+}
+
+fn date_as_written(text: &str) -> crate::web::credential_page::display::DateDisplay {
+    crate::web::credential_page::display::DateDisplay::as_written(text)
+}
+
+/// The format, and the image it came in if any ("Open Badges 2.0 (signed), baked in a PNG").
+fn describe_format(recognised: &RecognisedCredential) -> String {
+    let label = recognised.format.label();
+    match recognised.carrier {
+        Carrier::Png(version) => format!("{label}, baked in a PNG image ({version} carrier)"),
+        Carrier::Svg(version) => format!("{label}, baked in an SVG image ({version} carrier)"),
+        Carrier::Url => format!("{label}, fetched from its URL"),
+        Carrier::Text => label.to_owned(),
+    }
 }
 
 /// Reads the form's file (preferred when one was chosen) and text fields.
@@ -139,6 +205,7 @@ async fn read_multipart(
         .map_err(|rejection| (rejection.status(), rejection.body_text()))?;
     let mut text = Vec::new();
     let mut file = Vec::new();
+    let mut url = Vec::new();
     while let Some(field) = multipart
         .next_field()
         .await
@@ -152,13 +219,26 @@ async fn read_multipart(
         match name.as_str() {
             TEXT_FIELD => text = bytes.to_vec(),
             FILE_FIELD => file = bytes.to_vec(),
+            URL_FIELD => url = bytes.to_vec(),
             _ => {}
         }
     }
     Ok(match non_empty(file) {
-        Submitted::Nothing => non_empty(text),
+        Submitted::Nothing => match non_empty(text) {
+            Submitted::Nothing => url_or_nothing(&String::from_utf8_lossy(&url)),
+            chosen => chosen,
+        },
         chosen => chosen,
     })
+}
+
+fn url_or_nothing(url: &str) -> Submitted {
+    let url = url.trim();
+    if url.is_empty() {
+        Submitted::Nothing
+    } else {
+        Submitted::Url(url.to_owned())
+    }
 }
 
 fn non_empty(input: Vec<u8>) -> Submitted {
@@ -166,14 +246,6 @@ fn non_empty(input: Vec<u8>) -> Submitted {
         Submitted::Nothing
     } else {
         Submitted::Input(input)
-    }
-}
-
-/// Accepts the credential itself or `{"verifiableCredential": …}` (as `POST /api/v1/verify`).
-fn unwrap_credential(value: Value) -> Value {
-    match value.get("verifiableCredential") {
-        Some(inner) if value.get("@context").is_none() => inner.clone(),
-        _ => value,
     }
 }
 
@@ -185,16 +257,5 @@ mod tests {
     fn blank_input_is_nothing() {
         assert!(matches!(non_empty(b"  \n\t".to_vec()), Submitted::Nothing));
         assert!(matches!(non_empty(b"{}".to_vec()), Submitted::Input(_)));
-    }
-
-    #[test]
-    fn a_wrapped_credential_is_unwrapped() {
-        let inner = json!({"@context": ["x"], "id": "a"});
-        assert_eq!(
-            unwrap_credential(json!({"verifiableCredential": inner.clone()})),
-            inner
-        );
-        let with_context = json!({"@context": ["x"], "verifiableCredential": 1});
-        assert_eq!(unwrap_credential(with_context.clone()), with_context);
     }
 }

@@ -7,6 +7,7 @@ mod achievements;
 mod auth;
 mod certificate;
 mod e2e;
+mod import;
 mod interop;
 mod pages;
 mod setup;

@@ -101,6 +101,19 @@ impl DateDisplay {
         DateDisplay { words, iso }
     }
 
+    /// An Open Badges 2.0 date (ISO 8601, with or without a time or timezone, or seconds since
+    /// 1970, as the display fields give it); one that does not parse is shown as given, marked.
+    pub fn as_written(text: &str) -> DateDisplay {
+        let value = match text.parse::<i64>() {
+            Ok(seconds) => Value::from(seconds),
+            Err(_) => Value::from(text),
+        };
+        match brevet_core::ob2::dates::parse(&value) {
+            Ok(instant) => DateDisplay::from_instant(instant),
+            Err(_) => DateDisplay::from_text(text),
+        }
+    }
+
     /// A credential date-time string; one that does not parse is shown as given, marked.
     fn from_text(text: &str) -> DateDisplay {
         match brevet_core::datetime::DateTimeStamp::parse(text) {
