@@ -11,6 +11,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod backup;
 pub mod credentials;
+pub mod earners;
 pub mod error;
 pub mod idempotency;
 pub mod images;
@@ -18,6 +19,7 @@ pub mod keys;
 pub mod orgs;
 pub mod status;
 pub mod users;
+pub mod wallet;
 
 use std::path::Path;
 use std::str::FromStr;

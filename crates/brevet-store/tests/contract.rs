@@ -21,3 +21,5 @@ mod keys;
 mod orgs_users;
 #[path = "contract/status.rs"]
 mod status;
+#[path = "contract/wallet.rs"]
+mod wallet;
