@@ -10,3 +10,4 @@ mod interop;
 mod pages;
 mod setup;
 mod vcapi;
+mod wallet;
