@@ -211,7 +211,7 @@ impl Mailer {
                 transport
                     .send(message)
                     .await
-                    .map_err(|error| MailError::Smtp(error.to_string()))?;
+                    .map_err(|error| MailError::Smtp(without_addresses(&error.to_string())))?;
                 tracing::info!(smtp = %host, "mail sent");
             }
             Transport::Outbox(dir) => {
@@ -238,6 +238,21 @@ impl Mailer {
         }
         Ok(())
     }
+}
+
+/// `text` with every word that holds an `@` replaced: an SMTP server's answer may quote the
+/// recipient's address, and errors end up in logs.
+fn without_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                "<address>"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Writes a file readable by its owner only (the messages carry single-use links).
@@ -327,6 +342,14 @@ mod tests {
             "{plain_only}"
         );
         assert!(!plain_only.contains("multipart"), "{plain_only}");
+    }
+
+    #[test]
+    fn smtp_errors_lose_their_addresses() {
+        assert_eq!(
+            without_addresses("permanent error (550): <ada@example.org> unknown"),
+            "permanent error (550): <address> unknown"
+        );
     }
 
     #[test]

@@ -21,6 +21,22 @@ fn claim_link(text: &str, base_url: &str) -> String {
         .collect()
 }
 
+/// The wallet item id of the credential with public id `public_id` on the wallet page.
+async fn item_id(browser: &Browser, public_id: &str) -> String {
+    let item = browser
+        .client()
+        .execute(
+            "return document.querySelector('a.credential-link[href=\"/c/' + arguments[0] + '\"]').closest('li').id;",
+            vec![serde_json::json!(public_id)],
+        )
+        .await
+        .expect("the item of the credential");
+    item.as_str()
+        .and_then(|id| id.strip_prefix("item-"))
+        .expect("an item id")
+        .to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_earner_claims_by_mail_hides_a_credential_and_shares_a_collection() {
     let test = "an_earner_claims_by_mail_hides_a_credential_and_shares_a_collection";
@@ -84,24 +100,8 @@ async fn an_earner_claims_by_mail_hides_a_credential_and_shares_a_collection() {
         first_item.as_deref(),
         Some(format!("/c/{first_id}").as_str())
     );
-    let item_id = |public_id: &str| {
-        let public_id = public_id.to_owned();
-        async move {
-            browser
-                .client()
-                .execute(
-                    "return document.querySelector('a.credential-link[href=\"/c/' + arguments[0] + '\"]').closest('li').id.slice(5);",
-                    vec![serde_json::json!(public_id)],
-                )
-                .await
-                .expect("the item id")
-                .as_str()
-                .expect("a string")
-                .to_owned()
-        }
-    };
-    let hidden_item = item_id(&second_id).await;
-    let shown_item = item_id(&first_id).await;
+    let hidden_item = item_id(&browser, &second_id).await;
+    let shown_item = item_id(&browser, &first_id).await;
     assert_eq!(
         browser.text(&format!("#status-{hidden_item}")).await,
         "Verified"

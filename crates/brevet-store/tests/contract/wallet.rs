@@ -9,7 +9,7 @@ use brevet_store::earners::{
 use brevet_store::wallet::{
     self, CollectionRecord, SOURCE_IMPORTED, SOURCE_ISSUED, WalletItemRecord,
 };
-use brevet_store::{Store, backup};
+use brevet_store::{Backend, Store, backup};
 
 use crate::harness::{BACKENDS, TestDb, assert_conflict, assert_not_found, two_orgs};
 
@@ -483,31 +483,108 @@ async fn wallet_on(store: &Store) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn wallet_tables_are_in_the_backup_catalogue() {
-    for backend in BACKENDS {
-        let Some(db) = TestDb::open(backend).await else {
+async fn wallet_tables_are_backed_up_and_restored_across_backends() {
+    for (from, to) in [
+        (Backend::Sqlite, Backend::Postgres),
+        (Backend::Postgres, Backend::Sqlite),
+    ] {
+        let (Some(source), Some(target)) = (TestDb::open(from).await, TestDb::open(to).await)
+        else {
             continue;
         };
-        let mut conn = db.store.read().await.unwrap();
-        let tables: Vec<String> = backup::tables(&mut conn, backend)
+        {
+            let mut conn = source.store.read().await.unwrap();
+            let tables: Vec<String> = backup::tables(&mut conn, from)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|table| table.name)
+                .collect();
+            let position = |name: &str| {
+                tables
+                    .iter()
+                    .position(|table| table == name)
+                    .unwrap_or_else(|| panic!("{name} is not in the backup catalogue: {tables:?}"))
+            };
+            // Parents before children, so a restore inserts them in file order.
+            assert!(position("earners") < position("earner_emails"));
+            assert!(position("earners") < position("earner_sessions"));
+            assert!(position("credentials") < position("wallet_items"));
+            assert!(position("earners") < position("wallet_items"));
+            assert!(position("wallet_items") < position("wallet_collection_items"));
+            assert!(position("wallet_collections") < position("wallet_collection_items"));
+            position("wallet_tokens");
+        }
+        // A wallet with an imported item (raw bytes), a collection and a link.
+        two_orgs(&source.store).await;
+        let mut tx = source.store.begin().await.unwrap();
+        credentials::insert(&mut tx, &credential("c-1", "ada@example.org", 100))
             .await
-            .unwrap()
-            .into_iter()
-            .map(|table| table.name)
-            .collect();
-        let position = |name: &str| {
-            tables
+            .unwrap();
+        tx.commit().await.unwrap();
+        earner_with(&source.store, "e-1", &["ada@example.org"]).await;
+        let mut conn = source.store.read().await.unwrap();
+        wallet::insert_item(&mut conn, &issued_item("i-1", "e-1", "c-1", 1))
+            .await
+            .unwrap();
+        let payload = vec![0u8, 1, 2, 0xff, b'{'];
+        wallet::insert_item(
+            &mut conn,
+            &WalletItemRecord {
+                id: "i-2".into(),
+                earner_id: "e-1".into(),
+                source: SOURCE_IMPORTED.into(),
+                credential_id: None,
+                format: "vc-jwt".into(),
+                payload: Some(payload.clone()),
+                dedupe_key: "sha256:x".into(),
+                hidden: 1,
+                added_at: 2,
+            },
+        )
+        .await
+        .unwrap();
+        wallet::insert_collection(
+            &mut conn,
+            &CollectionRecord {
+                id: "k-1".into(),
+                earner_id: "e-1".into(),
+                name: "Mine".into(),
+                created_at: 3,
+            },
+        )
+        .await
+        .unwrap();
+        wallet::set_collection_items(&mut conn, "k-1", &["i-2".into(), "i-1".into()])
+            .await
+            .unwrap();
+        drop(conn);
+        let mut file = Vec::new();
+        backup::export(&source.store, 1_000, &mut file)
+            .await
+            .unwrap();
+        backup::restore(&target.store, &mut file.as_slice())
+            .await
+            .unwrap();
+        let mut conn = target.store.read().await.unwrap();
+        let restored = wallet::get_item(&mut conn, "e-1", "i-2").await.unwrap();
+        assert_eq!(restored.payload, Some(payload), "{from:?} -> {to:?}");
+        assert_eq!(restored.hidden, 1);
+        assert_eq!(
+            wallet::collection_items(&mut conn, "k-1")
+                .await
+                .unwrap()
                 .iter()
-                .position(|table| table == name)
-                .unwrap_or_else(|| panic!("{name} is not in the backup catalogue: {tables:?}"))
-        };
-        // Parents before children, so a restore inserts them in file order.
-        assert!(position("earners") < position("earner_emails"));
-        assert!(position("earners") < position("earner_sessions"));
-        assert!(position("credentials") < position("wallet_items"));
-        assert!(position("earners") < position("wallet_items"));
-        assert!(position("wallet_items") < position("wallet_collection_items"));
-        assert!(position("wallet_collections") < position("wallet_collection_items"));
-        position("wallet_tokens");
+                .map(|item| item.id.as_str())
+                .collect::<Vec<_>>(),
+            ["i-2", "i-1"]
+        );
+        assert_eq!(
+            earners::email_owner(&mut conn, "ada@example.org")
+                .await
+                .unwrap()
+                .earner_id,
+            "e-1"
+        );
     }
 }
