@@ -109,8 +109,7 @@ impl App {
             "items": listed,
             "collections": collections,
         });
-        let manifest =
-            serde_json::to_vec_pretty(&manifest).map_err(|error| archive_error(error))?;
+        let manifest = serde_json::to_vec_pretty(&manifest).map_err(archive_error)?;
         zip.start_file("wallet.json", options)
             .map_err(archive_error)?;
         zip.write_all(&manifest).map_err(archive_error)?;
