@@ -153,12 +153,11 @@ impl App {
     async fn entry_of(&self, item: WalletItemRecord) -> Result<WalletEntry, AppError> {
         let issued = match (&item.credential_id, item.source.as_str()) {
             (Some(credential_id), SOURCE_ISSUED) => {
-                let (record, report) = self.verify_stored(credential_id).await?;
-                let status = self.credential_status(credential_id).await?;
+                let stored = self.verify_stored_with_status(credential_id).await?;
                 Some(IssuedEntry {
-                    record,
-                    report,
-                    status,
+                    record: stored.record,
+                    report: stored.report,
+                    status: stored.statuses,
                 })
             }
             _ => None,
