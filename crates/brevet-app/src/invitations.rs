@@ -132,6 +132,7 @@ impl App {
                 role.as_str(),
                 self.invitation_url(&token)
             ),
+            html: None,
         };
         mailer.send(&mail).await.map_err(|error| {
             tracing::error!(%error, "the invitation mail could not be sent");
@@ -397,6 +398,7 @@ impl App {
                      If it was not you, ignore this message: your password stays as it is.\n",
                     self.password_reset_url(&token)
                 ),
+                html: None,
             })
             .await
             .map_err(|error| AppError::Unavailable(error.to_string()))

@@ -1,7 +1,8 @@
 //! Issuing: awards of an organisation's achievements (API and dashboard) and VC-API issue of
 //! any VC 2.0 credential. Each issue is one transaction: status entries drawn, credential
 //! signed with eddsa-rdfc-2022, stored byte for byte, audit-logged. `Idempotency-Key` replays
-//! the first response; a reissue revokes the old credential with the reason "superseded".
+//! the first response; a reissue revokes the old credential with the reason "superseded". An
+//! award to an email address is then announced to its recipient (see [`crate::receiving`]).
 
 use brevet_core::contexts::{CREDENTIALS_V2, OB_V3P0};
 use brevet_core::issue::{IssueError, sign_credential_with_method};
@@ -192,6 +193,10 @@ impl App {
             }
         };
         self.events().award();
+        if recipient.email.is_some() {
+            // After the commit, in the background: mail never delays or fails an award.
+            self.announce_award(&public_id);
+        }
         if request.supersedes.is_some() {
             self.events().status_change("revocation", true);
         }

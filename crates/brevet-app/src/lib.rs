@@ -6,8 +6,10 @@
 //! master-key rotation), [`status`] (status list indices, revocation and suspension,
 //! publication), [`issuance`] (awards and VC-API issue), [`verification`] (the core verifier
 //! with Brevet's own DIDs and lists read from the store, foreign ones fetched), [`import`]
-//! (recognising and verifying any credential: VC, VC-JWT, Open Badges 2.0, baked images, URLs), [`auth`]
-//! (principals, roles, API keys).
+//! (recognising and verifying any credential: VC, VC-JWT, Open Badges 2.0, baked images, URLs),
+//! [`auth`] (principals, roles, API keys), [`receiving`] (the award mail with its claim link),
+//! [`earners`] (passwordless earner accounts) and [`wallet`] (the earner's wallet, collections,
+//! hidden credentials; [`wallet_export`] the download).
 
 pub mod achievements;
 pub mod auth;
@@ -15,6 +17,7 @@ mod award_writer;
 pub mod certificates;
 pub mod clock;
 pub mod credentials;
+pub mod earners;
 pub mod error;
 pub mod events;
 pub mod fetch_cache;
@@ -30,11 +33,14 @@ pub mod members;
 pub mod oauth;
 pub mod org_profile;
 pub mod orgs;
+pub mod receiving;
 pub mod sessions;
 pub mod signing;
 pub mod status;
 pub mod vc_api;
 pub mod verification;
+pub mod wallet;
+pub mod wallet_export;
 
 use std::sync::Arc;
 

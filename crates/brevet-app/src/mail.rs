@@ -1,6 +1,8 @@
-//! Outgoing mail (invitations, password resets): SMTP through `lettre` when an SMTP URL is
-//! configured, else `.eml` files written to an outbox folder (`{data_dir}/outbox`). Logs name the
-//! outbox file or the SMTP server, never the recipient's address or the message's links.
+//! Outgoing mail (invitations, password resets, award notices): SMTP through `lettre` when an
+//! SMTP URL is configured, else `.eml` files written to an outbox folder (`{data_dir}/outbox`).
+//! A message is plain text, or plain text and HTML together (`multipart/alternative`, the text
+//! first, so a reader without HTML sees the same content). Logs name the outbox file or the
+//! SMTP server, never the recipient's address or the message's links.
 //! [`Mailer::memory`] keeps the last messages in memory (tests, and a server where mail is not
 //! configured yet).
 
@@ -8,19 +10,34 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// How many messages the in-memory mailer keeps.
 const MEMORY_CAPACITY: usize = 100;
 
-/// A message to send: plain text.
+/// A message to send: plain text, with an HTML alternative when `html` is set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
+    /// The plain-text body (always sent).
     pub body: String,
+    /// The same content as an HTML document (sent beside the text as `multipart/alternative`).
+    pub html: Option<String>,
+}
+
+impl OutgoingMail {
+    /// A plain-text message.
+    pub fn text(to: &str, subject: &str, body: String) -> OutgoingMail {
+        OutgoingMail {
+            to: to.to_owned(),
+            subject: subject.to_owned(),
+            body,
+            html: None,
+        }
+    }
 }
 
 /// Why a message could not be sent.
@@ -164,13 +181,26 @@ impl Mailer {
             .to
             .parse::<Mailbox>()
             .map_err(|error| MailError::Build(format!("recipient address: {error}")))?;
-        Message::builder()
+        // No line breaks or other controls in a header (the subject may quote names).
+        let subject: String = mail
+            .subject
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())
-            .map_err(|error| MailError::Build(error.to_string()))
+            .subject(subject);
+        match &mail.html {
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.clone()),
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                mail.body.clone(),
+                html.clone(),
+            )),
+        }
+        .map_err(|error| MailError::Build(error.to_string()))
     }
 
     /// Sends one message.
@@ -181,7 +211,7 @@ impl Mailer {
                 transport
                     .send(message)
                     .await
-                    .map_err(|error| MailError::Smtp(error.to_string()))?;
+                    .map_err(|error| MailError::Smtp(without_addresses(&error.to_string())))?;
                 tracing::info!(smtp = %host, "mail sent");
             }
             Transport::Outbox(dir) => {
@@ -210,6 +240,21 @@ impl Mailer {
     }
 }
 
+/// `text` with every word that holds an `@` replaced: an SMTP server's answer may quote the
+/// recipient's address, and errors end up in logs.
+fn without_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                "<address>"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Writes a file readable by its owner only (the messages carry single-use links).
 fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
@@ -231,11 +276,11 @@ mod tests {
     use super::*;
 
     fn mail() -> OutgoingMail {
-        OutgoingMail {
-            to: "ada@example.org".into(),
-            subject: "Hello".into(),
-            body: "Open https://badges.example.org/x\n".into(),
-        }
+        OutgoingMail::text(
+            "ada@example.org",
+            "Hello",
+            "Open https://badges.example.org/x\n".into(),
+        )
     }
 
     #[test]
@@ -274,6 +319,37 @@ mod tests {
         assert!(text.contains("Subject: Hello"), "{text}");
         assert!(text.contains("https://badges.example.org/x"), "{text}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_message_with_html_is_multipart_alternative_text_first() {
+        let mailer = Mailer::memory("Brevet <no-reply@example.org>").unwrap();
+        let mut rich = mail();
+        rich.subject = "Line\r\nBcc: evil@example.org".into();
+        rich.html = Some("<p>Open <a href=\"https://badges.example.org/x\">it</a></p>".into());
+        let text = String::from_utf8(mailer.build(&rich).unwrap().formatted()).unwrap();
+        assert!(
+            text.contains("Content-Type: multipart/alternative"),
+            "{text}"
+        );
+        let plain = text.find("Content-Type: text/plain").expect("a text part");
+        let html = text.find("Content-Type: text/html").expect("an HTML part");
+        assert!(plain < html, "the text part comes first: {text}");
+        assert!(!text.contains("\r\nBcc:"), "no header injection: {text}");
+        let plain_only = String::from_utf8(mailer.build(&mail()).unwrap().formatted()).unwrap();
+        assert!(
+            plain_only.contains("Content-Type: text/plain"),
+            "{plain_only}"
+        );
+        assert!(!plain_only.contains("multipart"), "{plain_only}");
+    }
+
+    #[test]
+    fn smtp_errors_lose_their_addresses() {
+        assert_eq!(
+            without_addresses("permanent error (550): <ada@example.org> unknown"),
+            "permanent error (550): <address> unknown"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod certificate_designs;
 pub mod credentials;
+pub mod earners;
 pub mod error;
 pub mod idempotency;
 pub mod images;
@@ -19,6 +20,7 @@ pub mod keys;
 pub mod orgs;
 pub mod status;
 pub mod users;
+pub mod wallet;
 
 use std::path::Path;
 use std::str::FromStr;

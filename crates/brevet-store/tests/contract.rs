@@ -23,3 +23,5 @@ mod keys;
 mod orgs_users;
 #[path = "contract/status.rs"]
 mod status;
+#[path = "contract/wallet.rs"]
+mod wallet;

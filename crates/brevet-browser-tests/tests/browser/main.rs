@@ -1,7 +1,9 @@
 //! Brevet in a real browser: headless Chromium, driven through WebDriver, against a test server
 //! (SQLite). The public credential page shows a verified credential and its recipient, then
 //! "Revoked" with the reason once the issuer revokes it; the verify page reports every check of
-//! a pasted or uploaded credential, and "Invalid" for a tampered one.
+//! a pasted or uploaded credential, and "Invalid" for a tampered one; an earner claims a
+//! credential from a mail received by a real SMTP server on loopback, hides it and shares a
+//! collection (`wallet`).
 //!
 //! To add a flow: start a [`TestServer`] and a [`Browser`], set up data through the API or the
 //! store, then drive the pages with the harness's `goto`, `fill`, `click`, `submit`, `text` and
@@ -10,6 +12,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
+mod smtp;
+mod wallet;
 
 use std::time::Instant;
 

@@ -3,9 +3,10 @@
 //! a QR code of this page, the JSON download (`GET /c/{id}/credential.json`, byte for byte as
 //! issued), links to the printable certificate while it verifies (`GET
 //! /c/{id}/certificate.pdf`, see [`certificate`]) and Open Graph tags. The report comes from
-//! `App::verify_stored` (cached while nothing it depends on changes), and the page is sent with
-//! `Cache-Control: no-cache`, so a status change or the end of the validity period shows at
-//! once.
+//! `App::verify_stored_with_status` (cached while nothing it depends on changes), and the page
+//! is sent with `Cache-Control: no-cache`, so a status change or the end of the validity period
+//! shows at once. A credential its earner hid in the wallet answers 404, as an unknown id does,
+//! to everyone but the earner and its issuer.
 
 pub mod certificate;
 pub mod display;
@@ -14,7 +15,7 @@ pub mod verdict;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use brevet_app::AppError;
@@ -25,6 +26,7 @@ use time::OffsetDateTime;
 use crate::state::AppState;
 use crate::web::Web;
 use crate::web::page_cache::PageKey;
+use crate::web::wallet::public::{PageAccess, page_access};
 use display::{CredentialDisplay, DateDisplay};
 use verdict::{check_rows, verdict_of};
 
@@ -65,8 +67,17 @@ fn plausible_id(id: &str) -> bool {
             .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
 }
 
-async fn credential_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+async fn credential_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if !plausible_id(&id) {
+        return not_found_page(&state.web);
+    }
+    // A credential its earner hid answers as if it did not exist (PRIV-04).
+    let access = page_access(&state, &headers, &id).await;
+    if access == PageAccess::Denied {
         return not_found_page(&state.web);
     }
     let stored = match state.app.verify_stored_with_status(&id).await {
@@ -96,7 +107,7 @@ async fn credential_page(State(state): State<AppState>, Path(id): Path<String>) 
     let mut response = crate::web::html_response(StatusCode::OK, body);
     response
         .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        .insert(header::CACHE_CONTROL, access.cache_control("no-cache"));
     response
 }
 
@@ -159,8 +170,16 @@ fn page_context(state: &AppState, stored: &StoredVerification, now: OffsetDateTi
 }
 
 /// `GET /c/{id}/credential.json`: the signed credential exactly as stored, as a download.
-async fn credential_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+async fn credential_json(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if !plausible_id(&id) {
+        return not_found_page(&state.web);
+    }
+    let access = page_access(&state, &headers, &id).await;
+    if access == PageAccess::Denied {
         return not_found_page(&state.web);
     }
     let record = match state.app.verify_stored(&id).await {
@@ -188,10 +207,8 @@ async fn credential_json(State(state): State<AppState>, Path(id): Path<String>) 
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
     );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
+    // Revalidated on every use: a credential its earner hides stops being served at once.
+    headers.insert(header::CACHE_CONTROL, access.cache_control("no-cache"));
     response
 }
 

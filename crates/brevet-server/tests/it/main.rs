@@ -12,3 +12,4 @@ mod interop;
 mod pages;
 mod setup;
 mod vcapi;
+mod wallet;
