@@ -11,6 +11,7 @@ pub mod datetime;
 pub mod did;
 pub mod issue;
 pub mod json;
+pub mod key_proof;
 pub mod linked_data;
 pub mod model;
 pub mod multikey;
