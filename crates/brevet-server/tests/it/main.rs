@@ -7,6 +7,7 @@ mod achievements;
 mod auth;
 mod e2e;
 mod interop;
+mod oid4vci;
 mod pages;
 mod setup;
 mod vcapi;
