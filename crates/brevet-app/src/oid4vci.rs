@@ -158,7 +158,8 @@ impl App {
         let org = self.oid4vci_org(slug).await?;
         let mut display = json!({"name": org.name, "locale": "en"});
         if let Some(logo) = &org.logo_image_id {
-            display["logo"] = json!({"uri": self.image_url(logo), "alt_text": format!("{} logo", org.name)});
+            display["logo"] =
+                json!({"uri": self.image_url(logo), "alt_text": format!("{} logo", org.name)});
         }
         Ok(json!({
             "credential_issuer": self.credential_issuer_id(&org.slug),
@@ -229,7 +230,9 @@ impl App {
             let org = orgs::get(&mut conn, org_id).await?;
             let record = credentials::get_in_org(&mut conn, org_id, credential_id).await?;
             let entries = status::entries_for_credential(&mut conn, &record.id).await?;
-            let is_copy = oid4vci::award_of_copy(&mut conn, &record.id).await?.is_some();
+            let is_copy = oid4vci::award_of_copy(&mut conn, &record.id)
+                .await?
+                .is_some();
             (org, record, entries, is_copy)
         };
         if record.source != "award" || is_copy || record.recipient_email.is_none() {
@@ -241,7 +244,10 @@ impl App {
         if let Some(entry) = entries.iter().find(|entry| entry.is_set != 0) {
             return Err(AppError::invalid(
                 "CREDENTIAL_NOT_ACTIVE",
-                format!("the credential is under {} and cannot be offered", entry.purpose),
+                format!(
+                    "the credential is under {} and cannot be offered",
+                    entry.purpose
+                ),
             ));
         }
         if record.valid_until.is_some_and(|until| until < now) {

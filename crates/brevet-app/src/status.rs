@@ -289,7 +289,10 @@ impl App {
         set: bool,
         reason: Option<&str>,
     ) -> Result<(), AppError> {
-        let mut lists = vec![self.set_bit(conn, credential_id, purpose, set, reason).await?];
+        let mut lists = vec![
+            self.set_bit(conn, credential_id, purpose, set, reason)
+                .await?,
+        ];
         for copy in oid4vci::wallet_copies_of(conn, credential_id).await? {
             let list = self
                 .set_bit(conn, &copy.credential_id, purpose, set, reason)

@@ -134,7 +134,7 @@ pub fn verify_jwt_key_proof(
     let signature =
         Signature::from_slice(&signature_bytes).map_err(|_| KeyProofError::BadSignature)?;
     let signing_input_len = header_part.len() + 1 + payload_part.len();
-    key.verify_strict(jwt[..signing_input_len].as_bytes(), &signature)
+    key.verify_strict(&jwt.as_bytes()[..signing_input_len], &signature)
         .map_err(|_| KeyProofError::BadSignature)?;
 
     if payload.get("aud").and_then(Value::as_str) != Some(expect.audience) {

@@ -6,13 +6,13 @@
 //! `credential`. Errors are JSON `{error, error_description}` as OAuth and OpenID4VCI define them;
 //! every answer that carries a secret or a nonce is `Cache-Control: no-store`.
 
+use axum::Form;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use brevet_app::oid4vci::Oid4vciError;
 use serde_json::{Value, json};
 
@@ -156,7 +156,10 @@ async fn authorization_server_metadata_appended(
 }
 
 /// `GET /oid4vci/{slug}/offers/{code}`: the offer object, while its code is unused.
-async fn offer(State(state): State<AppState>, Path((slug, code)): Path<(String, String)>) -> Response {
+async fn offer(
+    State(state): State<AppState>,
+    Path((slug, code)): Path<(String, String)>,
+) -> Response {
     match state.app.credential_offer_by_code(&slug, &code).await {
         Ok(offer) => json_answer(StatusCode::OK, &offer, true),
         Err(error) => refusal(error),

@@ -64,13 +64,15 @@ pub async fn offer_by_code(
     org_id: &str,
     code_hash: &str,
 ) -> Result<Option<OfferRecord>, StoreError> {
-    Ok(sqlx::query_as::<_, OfferRecord>(sqlx::AssertSqlSafe(format!(
-        "SELECT {OFFER_COLUMNS} FROM oid4vci_offers WHERE code_hash = $1 AND org_id = $2"
-    )))
-    .bind(code_hash)
-    .bind(org_id)
-    .fetch_optional(conn)
-    .await?)
+    Ok(
+        sqlx::query_as::<_, OfferRecord>(sqlx::AssertSqlSafe(format!(
+            "SELECT {OFFER_COLUMNS} FROM oid4vci_offers WHERE code_hash = $1 AND org_id = $2"
+        )))
+        .bind(code_hash)
+        .bind(org_id)
+        .fetch_optional(conn)
+        .await?,
+    )
 }
 
 /// The offer whose access token hashes to `token_hash`, in one organisation.
@@ -79,13 +81,15 @@ pub async fn offer_by_token(
     org_id: &str,
     token_hash: &str,
 ) -> Result<Option<OfferRecord>, StoreError> {
-    Ok(sqlx::query_as::<_, OfferRecord>(sqlx::AssertSqlSafe(format!(
-        "SELECT {OFFER_COLUMNS} FROM oid4vci_offers WHERE token_hash = $1 AND org_id = $2"
-    )))
-    .bind(token_hash)
-    .bind(org_id)
-    .fetch_optional(conn)
-    .await?)
+    Ok(
+        sqlx::query_as::<_, OfferRecord>(sqlx::AssertSqlSafe(format!(
+            "SELECT {OFFER_COLUMNS} FROM oid4vci_offers WHERE token_hash = $1 AND org_id = $2"
+        )))
+        .bind(token_hash)
+        .bind(org_id)
+        .fetch_optional(conn)
+        .await?,
+    )
 }
 
 /// Exchanges a pre-authorized code for an access token: succeeds once, and only while the code
@@ -133,12 +137,11 @@ pub async fn delete_unredeemed_before(
     conn: &mut AnyConnection,
     before: i64,
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query(
-        "DELETE FROM oid4vci_offers WHERE redeemed_at IS NULL AND expires_at < $1",
-    )
-    .bind(before)
-    .execute(conn)
-    .await?;
+    let done =
+        sqlx::query("DELETE FROM oid4vci_offers WHERE redeemed_at IS NULL AND expires_at < $1")
+            .bind(before)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected())
 }
 

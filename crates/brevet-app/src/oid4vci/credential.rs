@@ -56,7 +56,9 @@ impl App {
                 .ok_or_else(|| Oid4vciError::InvalidToken("the access token is unknown".into()))?
         };
         if offer.token_expires_at.is_none_or(|at| at < now) {
-            return Err(Oid4vciError::InvalidToken("the access token has expired".into()));
+            return Err(Oid4vciError::InvalidToken(
+                "the access token has expired".into(),
+            ));
         }
         if offer.wallet_copy_id.is_some() {
             return Err(Oid4vciError::InvalidToken(
@@ -134,7 +136,10 @@ impl App {
             .map_err(|error| AppError::Internal(format!("stored credential: {error}")))?;
         let mut entries = Vec::new();
         for purpose in crate::status::PURPOSES {
-            entries.push(self.allocate_status(&mut tx, org, purpose, &public_id).await?);
+            entries.push(
+                self.allocate_status(&mut tx, org, purpose, &public_id)
+                    .await?,
+            );
         }
         bind_copy(&mut document, &page_url, holder_did, entries)?;
         let signed = self

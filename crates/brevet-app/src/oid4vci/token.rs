@@ -49,7 +49,12 @@ impl App {
                 .map(|(_, value)| value.as_str())
         };
         match field("grant_type") {
-            None => return Err(Oid4vciError::bad("invalid_request", "grant_type is required")),
+            None => {
+                return Err(Oid4vciError::bad(
+                    "invalid_request",
+                    "grant_type is required",
+                ));
+            }
             Some(PRE_AUTHORIZED_GRANT) => {}
             Some(_) => {
                 return Err(Oid4vciError::bad(
@@ -60,7 +65,9 @@ impl App {
         }
         let code = field("pre-authorized_code")
             .filter(|code| !code.is_empty())
-            .ok_or_else(|| Oid4vciError::bad("invalid_request", "pre-authorized_code is required"))?;
+            .ok_or_else(|| {
+                Oid4vciError::bad("invalid_request", "pre-authorized_code is required")
+            })?;
         if field("tx_code").is_some() || field("user_pin").is_some() {
             return Err(Oid4vciError::bad(
                 "invalid_request",

@@ -50,7 +50,8 @@ fn a_did_key_proof_verifies_and_names_the_holder() {
 fn a_jwk_proof_binds_to_the_did_key_of_the_jwk() {
     let key = Ed25519KeyPair::generate();
     let x = URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes());
-    let header = json!({"typ": PROOF_TYP, "alg": "EdDSA", "jwk": {"kty": "OKP", "crv": "Ed25519", "x": x}});
+    let header =
+        json!({"typ": PROOF_TYP, "alg": "EdDSA", "jwk": {"kty": "OKP", "crv": "Ed25519", "x": x}});
     let proof = verify_jwt_key_proof(&jwt(&key, &header, &claims()), &expect()).unwrap();
     assert_eq!(proof.holder_did, key.did_key());
 
@@ -84,7 +85,8 @@ fn another_key_or_a_changed_payload_fails_the_signature() {
     );
     let good = jwt(&key, &kid_header(&key), &claims());
     let mut parts: Vec<&str> = good.split('.').collect();
-    let forged = URL_SAFE_NO_PAD.encode(json!({"aud": AUD, "iat": NOW, "nonce": "n-2"}).to_string());
+    let forged =
+        URL_SAFE_NO_PAD.encode(json!({"aud": AUD, "iat": NOW, "nonce": "n-2"}).to_string());
     parts[1] = &forged;
     assert_eq!(
         verify_jwt_key_proof(&parts.join("."), &expect()),

@@ -54,7 +54,8 @@ mod tests {
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         for (name, source) in TEMPLATES {
-            env.add_template(name, source).unwrap_or_else(|e| panic!("{e}"));
+            env.add_template(name, source)
+                .unwrap_or_else(|e| panic!("{e}"));
         }
         let html = env
             .get_template("partials/wallet_offer.html")

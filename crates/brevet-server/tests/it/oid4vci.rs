@@ -76,7 +76,12 @@ fn bs58_encode(bytes: &[u8]) -> String {
     }
     let zeros = bytes.iter().take_while(|&&b| b == 0).count();
     std::iter::repeat_n('1', zeros)
-        .chain(digits.iter().rev().map(|&d| char::from(ALPHABET[d as usize])))
+        .chain(
+            digits
+                .iter()
+                .rev()
+                .map(|&d| char::from(ALPHABET[d as usize])),
+        )
         .collect()
 }
 
@@ -110,11 +115,12 @@ pub(crate) async fn offer(server: &TestServer, api_key: &str, id: &str) -> (Valu
     let response = offer_response(server, api_key, id).await;
     assert_eq!(response.status, 201, "offer: {}", response.text());
     let body = response.json();
-    let code = body["credential_offer"]["grants"]
-        ["urn:ietf:params:oauth:grant-type:pre-authorized_code"]["pre-authorized_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code =
+        body["credential_offer"]["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+            ["pre-authorized_code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     (body, code)
 }
 
@@ -122,8 +128,10 @@ pub(crate) async fn offer(server: &TestServer, api_key: &str, id: &str) -> (Valu
 pub(crate) async fn token_request(server: &TestServer, slug: &str, form: &str) -> Response {
     server
         .request(
-            Request::method("POST", &format!("/oid4vci/{slug}/token"))
-                .body("application/x-www-form-urlencoded", form.as_bytes().to_vec()),
+            Request::method("POST", &format!("/oid4vci/{slug}/token")).body(
+                "application/x-www-form-urlencoded",
+                form.as_bytes().to_vec(),
+            ),
         )
         .await
 }
@@ -163,9 +171,7 @@ pub(crate) async fn credential_request(
     body: &Value,
 ) -> Response {
     server
-        .request(
-            Request::post_json(&format!("/oid4vci/{slug}/credential"), body).bearer(token),
-        )
+        .request(Request::post_json(&format!("/oid4vci/{slug}/credential"), body).bearer(token))
         .await
 }
 
@@ -195,6 +201,10 @@ pub(crate) async fn receive(setup: &Issuer, slug: &str, award_id: &str, wallet: 
     let response = credential_request(server, slug, &token, &request_with_proof(&proof)).await;
     assert_eq!(response.status, 200, "credential: {}", response.text());
     let body = response.json();
-    assert_eq!(body["credentials"].as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(
+        body["credentials"].as_array().map(Vec::len),
+        Some(1),
+        "{body}"
+    );
     body["credentials"][0]["credential"].clone()
 }

@@ -19,7 +19,10 @@ async fn whole_flow(db: Db) {
     let (offer, code) = offer(server, &setup.org.api_key, &award_id).await;
     let issuer = issuer_id(server, "acme");
     assert_eq!(offer["credential_id"], award_id.as_str());
-    assert_eq!(offer["credential_offer"]["credential_issuer"], issuer.as_str());
+    assert_eq!(
+        offer["credential_offer"]["credential_issuer"],
+        issuer.as_str()
+    );
     assert_eq!(
         offer["credential_offer"]["credential_configuration_ids"],
         json!(["OpenBadgeCredential"])
@@ -100,7 +103,11 @@ async fn whole_flow(db: Db) {
         "/.well-known/openid-credential-issuer/nobody",
         "/.well-known/oauth-authorization-server/acme/extra",
     ] {
-        assert_eq!(server.request(Request::get(unknown)).await.status, 404, "{unknown}");
+        assert_eq!(
+            server.request(Request::get(unknown)).await.status,
+            404,
+            "{unknown}"
+        );
     }
 
     // Token, nonce, credential.
@@ -115,10 +122,8 @@ async fn whole_flow(db: Db) {
     let copy = response.json()["credentials"][0]["credential"].clone();
 
     // A credential of its own, bound to the holder, with the award's claims.
-    let stored_award: Value = serde_json::from_str(
-        &server.app.verify_stored(&award_id).await.unwrap().0.json,
-    )
-    .unwrap();
+    let stored_award: Value =
+        serde_json::from_str(&server.app.verify_stored(&award_id).await.unwrap().0.json).unwrap();
     assert_eq!(copy["credentialSubject"]["id"], wallet.did().as_str());
     assert_ne!(copy["id"], stored_award["id"]);
     assert_eq!(
@@ -129,7 +134,14 @@ async fn whole_flow(db: Db) {
         copy["credentialSubject"]["identifier"],
         stored_award["credentialSubject"]["identifier"]
     );
-    for same in ["issuer", "name", "validFrom", "validUntil", "type", "@context"] {
+    for same in [
+        "issuer",
+        "name",
+        "validFrom",
+        "validUntil",
+        "type",
+        "@context",
+    ] {
         assert_eq!(copy[same], stored_award[same], "{same}");
     }
     let copy_status = copy["credentialStatus"].as_array().unwrap();
@@ -173,9 +185,7 @@ async fn whole_flow(db: Db) {
     assert_eq!(record.recipient_did.as_deref(), Some(wallet.did().as_str()));
     assert_eq!(serde_json::from_str::<Value>(&record.json).unwrap(), copy);
     let view = server
-        .request(
-            Request::get(&format!("/api/v1/credentials/{copy_id}")).bearer(&setup.org.api_key),
-        )
+        .request(Request::get(&format!("/api/v1/credentials/{copy_id}")).bearer(&setup.org.api_key))
         .await;
     assert_eq!(view.status, 200);
     assert_eq!(view.json()["recipient"]["did"], wallet.did().as_str());

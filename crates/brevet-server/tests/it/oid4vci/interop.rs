@@ -71,14 +71,19 @@ async fn an_npm_wallet_receives_a_credential_that_verifies() {
                 credential["credentialSubject"]["id"], received["holder"],
                 "{db:?} {binding}: bound to the wallet's DID"
             );
-            assert!(credential["credentialSubject"]["id"]
-                .as_str()
-                .unwrap()
-                .starts_with("did:key:z6Mk"));
+            assert!(
+                credential["credentialSubject"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("did:key:z6Mk")
+            );
             let report = server.app.verify(&credential).await;
             assert!(report.verified, "{db:?} {binding}: {report:?}");
             let (code, said) = js_verify(&server.base_url, &credential).await;
-            assert_eq!(code, 0, "{db:?} {binding}: the JavaScript verifier refused:\n{said}");
+            assert_eq!(
+                code, 0,
+                "{db:?} {binding}: the JavaScript verifier refused:\n{said}"
+            );
             assert!(said.contains("status revocation: not set"), "{said}");
             copies.push(credential);
         }

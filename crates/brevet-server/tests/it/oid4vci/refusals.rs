@@ -23,7 +23,12 @@ async fn codes_and_tokens_are_single_use_and_expire(db: Db) {
     // A code works once; afterwards neither it nor its offer URI does.
     let (offer_body, code) = offer(server, &setup.org.api_key, &award_id).await;
     let token = access_token(server, "acme", &code).await;
-    let again = token_request(server, "acme", &format!("{GRANT}&pre-authorized_code={code}")).await;
+    let again = token_request(
+        server,
+        "acme",
+        &format!("{GRANT}&pre-authorized_code={code}"),
+    )
+    .await;
     assert_error(&again, 400, "invalid_grant");
     let offer_uri = offer_body["credential_offer_uri"].as_str().unwrap();
     assert_eq!(server.request(Request::get(offer_uri)).await.status, 404);
@@ -31,10 +36,18 @@ async fn codes_and_tokens_are_single_use_and_expire(db: Db) {
     // The token is spent by its credential.
     let wallet = Wallet::new();
     let issuer = issuer_id(server, "acme");
-    let proof = wallet.proof(&issuer, &c_nonce(server, "acme").await, server.app.now_unix());
+    let proof = wallet.proof(
+        &issuer,
+        &c_nonce(server, "acme").await,
+        server.app.now_unix(),
+    );
     let first = credential_request(server, "acme", &token, &request_with_proof(&proof)).await;
     assert_eq!(first.status, 200, "{}", first.text());
-    let proof = wallet.proof(&issuer, &c_nonce(server, "acme").await, server.app.now_unix());
+    let proof = wallet.proof(
+        &issuer,
+        &c_nonce(server, "acme").await,
+        server.app.now_unix(),
+    );
     let second = credential_request(server, "acme", &token, &request_with_proof(&proof)).await;
     assert_error(&second, 401, "invalid_token");
     assert!(
@@ -47,26 +60,47 @@ async fn codes_and_tokens_are_single_use_and_expire(db: Db) {
     // A code expires after ten minutes, unused.
     let (_, late_code) = offer(server, &setup.org.api_key, &award_id).await;
     server.clock.advance(time::Duration::seconds(601));
-    let late = token_request(server, "acme", &format!("{GRANT}&pre-authorized_code={late_code}")).await;
+    let late = token_request(
+        server,
+        "acme",
+        &format!("{GRANT}&pre-authorized_code={late_code}"),
+    )
+    .await;
     assert_error(&late, 400, "invalid_grant");
 
     // A token expires after five minutes.
     let (_, code) = offer(server, &setup.org.api_key, &award_id).await;
     let token = access_token(server, "acme", &code).await;
     server.clock.advance(time::Duration::seconds(301));
-    let proof = wallet.proof(&issuer, &c_nonce(server, "acme").await, server.app.now_unix());
+    let proof = wallet.proof(
+        &issuer,
+        &c_nonce(server, "acme").await,
+        server.app.now_unix(),
+    );
     let expired = credential_request(server, "acme", &token, &request_with_proof(&proof)).await;
     assert_error(&expired, 401, "invalid_token");
 
     // Malformed token requests.
     for (form, error) in [
-        ("grant_type=authorization_code&code=x", "unsupported_grant_type"),
+        (
+            "grant_type=authorization_code&code=x",
+            "unsupported_grant_type",
+        ),
         (GRANT, "invalid_request"),
         ("pre-authorized_code=x", "invalid_request"),
         ("grant_type=a&grant_type=b", "invalid_request"),
-        (&format!("{GRANT}&pre-authorized_code=brv_pac_unknown") as &str, "invalid_grant"),
-        (&format!("{GRANT}&pre-authorized_code=x&tx_code=1234") as &str, "invalid_request"),
-        (&format!("{GRANT}&pre-authorized_code=x&resource=https%3A%2F%2Fevil.example") as &str, "invalid_target"),
+        (
+            &format!("{GRANT}&pre-authorized_code=brv_pac_unknown") as &str,
+            "invalid_grant",
+        ),
+        (
+            &format!("{GRANT}&pre-authorized_code=x&tx_code=1234") as &str,
+            "invalid_request",
+        ),
+        (
+            &format!("{GRANT}&pre-authorized_code=x&resource=https%3A%2F%2Fevil.example") as &str,
+            "invalid_target",
+        ),
     ] {
         let response = token_request(server, "acme", form).await;
         assert_error(&response, 400, error);
@@ -151,23 +185,46 @@ async fn bad_proofs_and_nonces_are_refused(db: Db) {
         ),
     ];
     for (what, proof, error) in cases {
-        let response = credential_request(server, "acme", &token, &request_with_proof(&proof)).await;
+        let response =
+            credential_request(server, "acme", &token, &request_with_proof(&proof)).await;
         assert_error(&response, 400, error);
         let _ = what;
     }
     for (body, error) in [
-        (json!({"credential_configuration_id": "OpenBadgeCredential"}), "invalid_proof"),
-        (json!({"credential_configuration_id": "Diploma", "proofs": {"jwt": ["x"]}}), "unknown_credential_configuration"),
-        (json!({"proofs": {"jwt": ["x"]}}), "invalid_credential_request"),
-        (json!({"credential_configuration_id": "OpenBadgeCredential", "proofs": {"jwt": ["x", "y"]}}), "invalid_credential_request"),
-        (json!({"credential_configuration_id": "OpenBadgeCredential", "proofs": {"di_vp": [{}]}}), "invalid_proof"),
-        (json!({"credential_configuration_id": "OpenBadgeCredential", "proofs": {"jwt": ["x"]}, "credential_response_encryption": {}}), "invalid_encryption_parameters"),
+        (
+            json!({"credential_configuration_id": "OpenBadgeCredential"}),
+            "invalid_proof",
+        ),
+        (
+            json!({"credential_configuration_id": "Diploma", "proofs": {"jwt": ["x"]}}),
+            "unknown_credential_configuration",
+        ),
+        (
+            json!({"proofs": {"jwt": ["x"]}}),
+            "invalid_credential_request",
+        ),
+        (
+            json!({"credential_configuration_id": "OpenBadgeCredential", "proofs": {"jwt": ["x", "y"]}}),
+            "invalid_credential_request",
+        ),
+        (
+            json!({"credential_configuration_id": "OpenBadgeCredential", "proofs": {"di_vp": [{}]}}),
+            "invalid_proof",
+        ),
+        (
+            json!({"credential_configuration_id": "OpenBadgeCredential", "proofs": {"jwt": ["x"]}, "credential_response_encryption": {}}),
+            "invalid_encryption_parameters",
+        ),
         (json!([1, 2]), "invalid_credential_request"),
     ] {
         let response = credential_request(server, "acme", &token, &body).await;
         assert_error(&response, 400, error);
     }
-    assert_eq!(server.snapshot().await, before, "refused requests change nothing");
+    assert_eq!(
+        server.snapshot().await,
+        before,
+        "refused requests change nothing"
+    );
 
     // The fresh nonce works once; a second use is a replay.
     let proof = wallet.proof(&issuer, &fresh, now);
@@ -188,12 +245,27 @@ async fn bad_proofs_and_nonces_are_refused(db: Db) {
 
     // Another organisation: its endpoints know nothing of acme's codes and tokens.
     let (_, code) = offer(server, &setup.org.api_key, &award_id).await;
-    let wrong_issuer = token_request(server, "globex", &format!("{GRANT}&pre-authorized_code={code}")).await;
+    let wrong_issuer = token_request(
+        server,
+        "globex",
+        &format!("{GRANT}&pre-authorized_code={code}"),
+    )
+    .await;
     assert_error(&wrong_issuer, 400, "invalid_grant");
-    let proof = wallet.proof(&issuer_id(server, "globex"), &c_nonce(server, "globex").await, server.app.now_unix());
-    let wrong_endpoint = credential_request(server, "globex", &token, &request_with_proof(&proof)).await;
+    let proof = wallet.proof(
+        &issuer_id(server, "globex"),
+        &c_nonce(server, "globex").await,
+        server.app.now_unix(),
+    );
+    let wrong_endpoint =
+        credential_request(server, "globex", &token, &request_with_proof(&proof)).await;
     assert_error(&wrong_endpoint, 401, "invalid_token");
-    let unknown_org = token_request(server, "nobody", &format!("{GRANT}&pre-authorized_code={code}")).await;
+    let unknown_org = token_request(
+        server,
+        "nobody",
+        &format!("{GRANT}&pre-authorized_code={code}"),
+    )
+    .await;
     assert_eq!(unknown_org.status, 404);
     let other_award = offer_response(server, &other_org.api_key, &award_id).await;
     assert_eq!(other_award.status, 404, "{}", other_award.text());
@@ -233,10 +305,16 @@ async fn only_active_email_awards_can_be_offered(db: Db) {
     let copy = receive(&setup, "acme", &award_id, &Wallet::new()).await;
     let copy_id = copy["id"].as_str().unwrap().rsplit('/').next().unwrap();
     let response = offer_response(server, key, copy_id).await;
-    assert_eq!(response.json()["code"], "NOT_OFFERABLE", "a copy is not offered again");
+    assert_eq!(
+        response.json()["code"],
+        "NOT_OFFERABLE",
+        "a copy is not offered again"
+    );
 
     let revoked = server
-        .request(Request::method("POST", &format!("/api/v1/credentials/{award_id}/revoke")).bearer(key))
+        .request(
+            Request::method("POST", &format!("/api/v1/credentials/{award_id}/revoke")).bearer(key),
+        )
         .await;
     assert_eq!(revoked.status, 200);
     let response = offer_response(server, key, &award_id).await;
