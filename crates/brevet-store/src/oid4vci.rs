@@ -116,6 +116,25 @@ pub async fn redeem_offer(
     Ok(done.rows_affected() == 1)
 }
 
+/// Revokes the access token a pre-authorized code was exchanged for, unless it has been spent
+/// (a code presented twice: one of the two presenters is not the wallet it was meant for).
+/// `true` when a live token was revoked.
+pub async fn revoke_token_of_code(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    code_hash: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE oid4vci_offers SET token_expires_at = 0 WHERE code_hash = $1 AND org_id = $2 \
+         AND redeemed_at IS NOT NULL AND wallet_copy_id IS NULL AND token_expires_at > 0",
+    )
+    .bind(code_hash)
+    .bind(org_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Spends an access token on the credential `wallet_copy_id`: succeeds once.
 pub async fn spend_token(
     conn: &mut AnyConnection,

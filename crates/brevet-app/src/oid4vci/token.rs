@@ -2,7 +2,8 @@
 //! grant-type:pre-authorized_code` and `pre-authorized_code` give a Bearer access token good for
 //! one credential. Anonymous (no client authentication). Errors as RFC 6749 §5.2 with the
 //! clarifications of OpenID4VCI §6.3: a wrong, used or expired code is `invalid_grant`; a
-//! transaction code is `invalid_request`, since none is ever asked for.
+//! transaction code is `invalid_request`, since none is ever asked for. A code presented a second
+//! time also revokes the token of its first use, unless that token has got its credential.
 
 use brevet_store::StoreError;
 use brevet_store::oid4vci;
@@ -102,6 +103,20 @@ impl App {
         )
         .await?;
         if !redeemed {
+            // A used code presented again: the token it gave is revoked too (unless spent), as
+            // for an authorization code used twice (RFC 6749 §4.1.2).
+            if oid4vci::revoke_token_of_code(&mut tx, &org.id, &code_hash).await? {
+                self.audit(
+                    &mut tx,
+                    Some(&org.id),
+                    "oid4vci:wallet",
+                    "credential.offer_replayed",
+                    None,
+                    None,
+                )
+                .await?;
+                tx.commit().await.map_err(StoreError::from)?;
+            }
             return Err(Oid4vciError::bad(
                 "invalid_grant",
                 "the pre-authorized code is unknown, used or expired",

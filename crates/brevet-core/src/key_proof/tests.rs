@@ -103,7 +103,7 @@ fn header_rules_are_enforced() {
         verify_jwt_key_proof(&jwt(&key, &header, &claims()), &expect()),
         Err(KeyProofError::WrongType)
     );
-    for alg in ["none", "ES256", "HS256"] {
+    for alg in ["none", "NONE", "nOnE", "eddsa", "ES256", "HS256"] {
         let mut header = kid_header(&key);
         header["alg"] = json!(alg);
         assert_eq!(
@@ -155,4 +155,31 @@ fn audience_and_issued_at_are_checked() {
         verify_jwt_key_proof(&jwt(&key, &header, &none), &expect()),
         Err(KeyProofError::MissingIssuedAt)
     );
+}
+
+#[test]
+fn duplicate_keys_in_header_or_claims_are_refused() {
+    let key = Ed25519KeyPair::generate();
+    let kid = key.did_key_method();
+    let duplicate_header =
+        format!(r#"{{"typ":"{PROOF_TYP}","alg":"EdDSA","alg":"none","kid":"{kid}"}}"#);
+    let duplicate_claims = format!(r#"{{"aud":"{AUD}","aud":"https://evil.example","iat":{NOW}}}"#);
+    for (header, claims) in [
+        (duplicate_header, claims().to_string()),
+        (kid_header(&key).to_string(), duplicate_claims),
+    ] {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(claims)
+        );
+        let jwt = format!(
+            "{input}.{}",
+            URL_SAFE_NO_PAD.encode(key.sign(input.as_bytes()))
+        );
+        assert_eq!(
+            verify_jwt_key_proof(&jwt, &expect()),
+            Err(KeyProofError::Malformed)
+        );
+    }
 }

@@ -33,9 +33,20 @@ async fn codes_and_tokens_are_single_use_and_expire(db: Db) {
     let offer_uri = offer_body["credential_offer_uri"].as_str().unwrap();
     assert_eq!(server.request(Request::get(offer_uri)).await.status, 404);
 
-    // The token is spent by its credential.
+    // Presenting a used code again also revoked the token of its first use (TEN-03).
     let wallet = Wallet::new();
     let issuer = issuer_id(server, "acme");
+    let proof = wallet.proof(
+        &issuer,
+        &c_nonce(server, "acme").await,
+        server.app.now_unix(),
+    );
+    let revoked = credential_request(server, "acme", &token, &request_with_proof(&proof)).await;
+    assert_error(&revoked, 401, "invalid_token");
+
+    // The token is spent by its credential; a replayed code cannot take it back afterwards.
+    let (_, code) = offer(server, &setup.org.api_key, &award_id).await;
+    let token = access_token(server, "acme", &code).await;
     let proof = wallet.proof(
         &issuer,
         &c_nonce(server, "acme").await,
@@ -50,6 +61,20 @@ async fn codes_and_tokens_are_single_use_and_expire(db: Db) {
     );
     let second = credential_request(server, "acme", &token, &request_with_proof(&proof)).await;
     assert_error(&second, 401, "invalid_token");
+    let replay = token_request(
+        server,
+        "acme",
+        &format!("{GRANT}&pre-authorized_code={code}"),
+    )
+    .await;
+    assert_error(&replay, 400, "invalid_grant");
+    let (copy_id, _) = first.json()["credentials"][0]["credential"]["id"]
+        .as_str()
+        .unwrap()
+        .rsplit_once('/')
+        .map(|(_, id)| (id.to_owned(), ()))
+        .unwrap();
+    assert!(server.app.verify_stored(&copy_id).await.unwrap().1.verified);
     assert!(
         second
             .header("www-authenticate")
@@ -332,4 +357,88 @@ async fn only_active_email_awards_can_be_offered_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_active_email_awards_can_be_offered_postgres() {
     only_active_email_awards_can_be_offered(Db::Postgres).await;
+}
+
+/// Concurrent redemptions of one code: exactly one gets a token. Concurrent credential requests
+/// with one token: exactly one gets a credential.
+async fn single_use_holds_under_concurrency(db: Db) {
+    let Some(setup) = issuer(db, "acme").await else {
+        return;
+    };
+    let setup = std::sync::Arc::new(setup);
+    let award_id = an_award(&setup, "ada@example.org").await;
+    let (_, code) = offer(&setup.server, &setup.org.api_key, &award_id).await;
+    let mut racers = Vec::new();
+    for _ in 0..6 {
+        let (setup, code) = (std::sync::Arc::clone(&setup), code.clone());
+        racers.push(tokio::spawn(async move {
+            token_request(
+                &setup.server,
+                "acme",
+                &format!("{GRANT}&pre-authorized_code={code}"),
+            )
+            .await
+            .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for racer in racers {
+        statuses.push(racer.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 400).count(),
+        5,
+        "{statuses:?}"
+    );
+
+    let (_, code) = offer(&setup.server, &setup.org.api_key, &award_id).await;
+    let token = access_token(&setup.server, "acme", &code).await;
+    let issuer = issuer_id(&setup.server, "acme");
+    let mut racers = Vec::new();
+    for _ in 0..4 {
+        let setup = std::sync::Arc::clone(&setup);
+        let (token, issuer) = (token.clone(), issuer.clone());
+        racers.push(tokio::spawn(async move {
+            let wallet = Wallet::new();
+            let nonce = c_nonce(&setup.server, "acme").await;
+            let proof = wallet.proof(&issuer, &nonce, setup.server.app.now_unix());
+            credential_request(&setup.server, "acme", &token, &request_with_proof(&proof))
+                .await
+                .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for racer in racers {
+        statuses.push(racer.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        3,
+        "{statuses:?}"
+    );
+    let mut conn = setup.server.app.store().read().await.unwrap();
+    let copies = brevet_store::oid4vci::wallet_copies_of(&mut conn, &award_id)
+        .await
+        .unwrap();
+    assert_eq!(copies.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn single_use_holds_under_concurrency_sqlite() {
+    single_use_holds_under_concurrency(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn single_use_holds_under_concurrency_postgres() {
+    single_use_holds_under_concurrency(Db::Postgres).await;
 }
