@@ -6,8 +6,9 @@
 // pre-authorized code for an access token, get a c_nonce, sign an openid4vci-proof+jwt with a
 // fresh Ed25519 key (node:crypto), and request the credential.
 //
-// Usage: node oid4vci-wallet.mjs --offer URI [--binding did|jwk] [--now UNIX_SECONDS]
+// Usage: node oid4vci-wallet.mjs --offer URI [--binding did|jwk] [--alg EdDSA|ES256] [--now UNIX_SECONDS]
 //   --binding did (default) names the key with a did:key kid, jwk puts the public JWK in the header.
+//   --alg EdDSA (default) uses an Ed25519 key, ES256 a P-256 key.
 //   --now is the time to put in the proof's iat (a test server runs on a manual clock).
 // Prints one JSON object: {holder, version, credential}. Exit: 0 received, 1 refused, 2 bad usage.
 //
@@ -23,11 +24,13 @@ try {
     options: {
       offer: {type: 'string'},
       binding: {type: 'string', default: 'did'},
+      alg: {type: 'string', default: 'EdDSA'},
       now: {type: 'string'}
     }
   });
-  if(!values.offer || !['did', 'jwk'].includes(values.binding)) {
-    throw new Error('--offer URI is required; --binding is did or jwk');
+  if(!values.offer || !['did', 'jwk'].includes(values.binding) ||
+    !['EdDSA', 'ES256'].includes(values.alg)) {
+    throw new Error('--offer URI is required; --binding is did or jwk; --alg is EdDSA or ES256');
   }
   options = values;
 } catch(error) {
@@ -62,14 +65,30 @@ function base58btc(bytes) {
   return out + digits.reverse().map(d => BASE58[d]).join('');
 }
 
-const {publicKey, privateKey} = generateKeyPairSync('ed25519');
-const publicJwk = publicKey.export({format: 'jwk'});
-const rawPublic = Buffer.from(publicJwk.x, 'base64url');
-const multibase = 'z' + base58btc(Buffer.concat([Buffer.from([0xed, 0x01]), rawPublic]));
+const es256 = options.alg === 'ES256';
+const {publicKey, privateKey} = es256 ?
+  generateKeyPairSync('ec', {namedCurve: 'P-256'}) : generateKeyPairSync('ed25519');
+const exported = publicKey.export({format: 'jwk'});
+const publicJwk = es256 ?
+  {kty: 'EC', crv: 'P-256', x: exported.x, y: exported.y} :
+  {kty: 'OKP', crv: 'Ed25519', x: exported.x};
+// did:key: multicodec ed25519-pub (0xed01) + the raw key, or p256-pub (0x8024) + the
+// compressed point.
+let keyBytes;
+if(es256) {
+  const y = Buffer.from(exported.y, 'base64url');
+  keyBytes = Buffer.concat([
+    Buffer.from([0x80, 0x24, (y[y.length - 1] & 1) ? 0x03 : 0x02]),
+    Buffer.from(exported.x, 'base64url')
+  ]);
+} else {
+  keyBytes = Buffer.concat([Buffer.from([0xed, 0x01]), Buffer.from(exported.x, 'base64url')]);
+}
+const multibase = 'z' + base58btc(keyBytes);
 const holder = `did:key:${multibase}`;
 const signer = options.binding === 'did' ?
-  {method: 'did', alg: 'EdDSA', didUrl: `${holder}#${multibase}`} :
-  {method: 'jwk', alg: 'EdDSA', publicJwk: {kty: 'OKP', crv: 'Ed25519', x: publicJwk.x}};
+  {method: 'did', alg: options.alg, didUrl: `${holder}#${multibase}`} :
+  {method: 'jwk', alg: options.alg, publicJwk};
 
 const callbacks = {
   fetch,
@@ -80,8 +99,10 @@ const callbacks = {
   signJwt: async (jwtSigner, {header, payload}) => {
     const encode = part => Buffer.from(JSON.stringify(part)).toString('base64url');
     const input = `${encode(header)}.${encode(payload)}`;
-    const signature = sign(null, Buffer.from(input), privateKey).toString('base64url');
-    return {jwt: `${input}.${signature}`, signerJwk: {kty: 'OKP', crv: 'Ed25519', x: publicJwk.x}};
+    const signature = es256 ?
+      sign('sha256', Buffer.from(input), {key: privateKey, dsaEncoding: 'ieee-p1363'}) :
+      sign(null, Buffer.from(input), privateKey);
+    return {jwt: `${input}.${signature.toString('base64url')}`, signerJwk: publicJwk};
   }
 };
 

@@ -103,7 +103,7 @@ fn header_rules_are_enforced() {
         verify_jwt_key_proof(&jwt(&key, &header, &claims()), &expect()),
         Err(KeyProofError::WrongType)
     );
-    for alg in ["none", "NONE", "nOnE", "eddsa", "ES256", "HS256"] {
+    for alg in ["none", "NONE", "nOnE", "eddsa", "ES384", "HS256"] {
         let mut header = kid_header(&key);
         header["alg"] = json!(alg);
         assert_eq!(
@@ -182,4 +182,59 @@ fn duplicate_keys_in_header_or_claims_are_refused() {
             Err(KeyProofError::Malformed)
         );
     }
+}
+
+fn es256_jwt(key: &p256::ecdsa::SigningKey, header: &Value, payload: &Value) -> String {
+    use p256::ecdsa::signature::Signer;
+    let header = URL_SAFE_NO_PAD.encode(header.to_string());
+    let payload = URL_SAFE_NO_PAD.encode(payload.to_string());
+    let input = format!("{header}.{payload}");
+    let signature: p256::ecdsa::Signature = key.sign(input.as_bytes());
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+}
+
+#[test]
+fn es256_proofs_verify_with_a_jwk_or_a_did_key_kid() {
+    let key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
+    let point = key.verifying_key().to_encoded_point(false);
+    let jwk = json!({
+        "kty": "EC",
+        "crv": "P-256",
+        "x": URL_SAFE_NO_PAD.encode(point.x().unwrap()),
+        "y": URL_SAFE_NO_PAD.encode(point.y().unwrap()),
+    });
+    let header = json!({"typ": PROOF_TYP, "alg": "ES256", "jwk": jwk});
+    let proof = verify_jwt_key_proof(&es256_jwt(&key, &header, &claims()), &expect()).unwrap();
+    assert!(
+        proof.holder_did.starts_with("did:key:zDn"),
+        "{}",
+        proof.holder_did
+    );
+
+    // The did:key it binds to names the same key as a kid.
+    let multibase = proof.holder_did.trim_start_matches("did:key:").to_owned();
+    let kid = json!({"typ": PROOF_TYP, "alg": "ES256", "kid": format!("{}#{multibase}", proof.holder_did)});
+    let again = verify_jwt_key_proof(&es256_jwt(&key, &kid, &claims()), &expect()).unwrap();
+    assert_eq!(again.holder_did, proof.holder_did);
+
+    // Another key's signature, or EdDSA named for a P-256 key, is refused.
+    let other = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
+    assert_eq!(
+        verify_jwt_key_proof(&es256_jwt(&other, &header, &claims()), &expect()),
+        Err(KeyProofError::BadSignature)
+    );
+    let mut confused = header.clone();
+    confused["alg"] = json!("EdDSA");
+    assert!(matches!(
+        verify_jwt_key_proof(&es256_jwt(&key, &confused, &claims()), &expect()),
+        Err(KeyProofError::BadKey(_))
+    ));
+    // ES256 named for an Ed25519 key is refused too.
+    let ed = Ed25519KeyPair::generate();
+    let mut header = kid_header(&ed);
+    header["alg"] = json!("ES256");
+    assert!(matches!(
+        verify_jwt_key_proof(&jwt(&ed, &header, &claims()), &expect()),
+        Err(KeyProofError::BadKey(_))
+    ));
 }

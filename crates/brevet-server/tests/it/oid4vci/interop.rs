@@ -1,6 +1,7 @@
 //! A real wallet library from npm, `@openid4vc/openid4vci` (interop/oid4vci-wallet.mjs),
 //! completes the pre-authorized flow against a running server on both backends: offer by
-//! reference with a did:key kid, offer by value with a jwk header. The credential it receives
+//! reference and by value, the holder key named by a did:key kid or a jwk header, Ed25519
+//! (EdDSA) and P-256 (ES256) keys. The credential it receives
 //! verifies with Brevet's verifier and with the JavaScript reference verifier, and after the
 //! award is revoked the JavaScript verifier sees the wallet's copy revoked.
 //!
@@ -17,13 +18,15 @@ use crate::e2e::issuer;
 use crate::interop::{interop_dir, interop_ready, js_verify};
 
 /// Runs the npm wallet on `offer_uri`; returns `{holder, version, credential}`.
-async fn npm_wallet(offer_uri: &str, binding: &str, now: i64) -> Value {
+async fn npm_wallet(offer_uri: &str, binding: &str, alg: &str, now: i64) -> Value {
     let args = [
         "oid4vci-wallet.mjs".to_owned(),
         "--offer".to_owned(),
         offer_uri.to_owned(),
         "--binding".to_owned(),
         binding.to_owned(),
+        "--alg".to_owned(),
+        alg.to_owned(),
         "--now".to_owned(),
         now.to_string(),
     ];
@@ -57,11 +60,17 @@ async fn an_npm_wallet_receives_a_credential_that_verifies() {
         let server = &setup.server;
         let award_id = an_award(&setup, "ada@example.org").await;
         let mut copies = Vec::new();
-        for (uri_field, binding) in [("offer_uri", "did"), ("offer_by_value_uri", "jwk")] {
+        for (uri_field, binding, alg, did_prefix) in [
+            ("offer_uri", "did", "EdDSA", "did:key:z6Mk"),
+            ("offer_by_value_uri", "jwk", "EdDSA", "did:key:z6Mk"),
+            ("offer_uri", "did", "ES256", "did:key:zDn"),
+            ("offer_uri", "jwk", "ES256", "did:key:zDn"),
+        ] {
             let (made, _) = offer(server, &setup.org.api_key, &award_id).await;
             let received = npm_wallet(
                 made[uri_field].as_str().unwrap(),
                 binding,
+                alg,
                 server.app.now_unix(),
             )
             .await;
@@ -69,13 +78,14 @@ async fn an_npm_wallet_receives_a_credential_that_verifies() {
             let credential = received["credential"].clone();
             assert_eq!(
                 credential["credentialSubject"]["id"], received["holder"],
-                "{db:?} {binding}: bound to the wallet's DID"
+                "{db:?} {binding} {alg}: bound to the wallet's DID"
             );
             assert!(
                 credential["credentialSubject"]["id"]
                     .as_str()
                     .unwrap()
-                    .starts_with("did:key:z6Mk")
+                    .starts_with(did_prefix),
+                "{db:?} {binding} {alg}"
             );
             let report = server.app.verify(&credential).await;
             assert!(report.verified, "{db:?} {binding}: {report:?}");
