@@ -31,6 +31,7 @@ pub mod mail;
 pub mod master_key;
 pub mod members;
 pub mod oauth;
+pub mod oid4vci;
 pub mod org_profile;
 pub mod orgs;
 pub mod receiving;

@@ -2,13 +2,14 @@
 //! 131,072 entries per purpose; a credential's index is drawn uniformly at random and claimed
 //! through the `(list, index)` primary key, so no two credentials ever share one, even under
 //! concurrent awards. Every status change republishes the signed list in the same transaction,
-//! so Brevet's own pages and endpoints show it at once.
+//! so Brevet's own pages and endpoints show it at once. A change to an award changes its wallet
+//! copies (credentials issued to wallet apps through OpenID4VCI) the same way.
 
 use brevet_core::proof::Cryptosuite;
 use brevet_core::statuslist::{Bitstring, ListValidity, build_status_list_credential};
 use brevet_store::orgs::{self, OrgRecord};
 use brevet_store::status::{self, StatusEntryRecord, StatusListRecord};
-use brevet_store::{AnyConnection, StoreError, credentials};
+use brevet_store::{AnyConnection, StoreError, credentials, oid4vci};
 use serde_json::{Value, json};
 
 use crate::{App, AppError, Principal, clock, ids};
@@ -278,8 +279,8 @@ impl App {
         Ok(views)
     }
 
-    /// Changes one status bit of a stored credential and republishes its list (inside the
-    /// caller's transaction).
+    /// Changes one status bit of a stored credential, and the same bit of every wallet copy of
+    /// it (OpenID4VCI), and republishes the lists touched (inside the caller's transaction).
     pub(crate) async fn change_status(
         &self,
         conn: &mut AnyConnection,
@@ -288,6 +289,33 @@ impl App {
         set: bool,
         reason: Option<&str>,
     ) -> Result<(), AppError> {
+        let mut lists = vec![
+            self.set_bit(conn, credential_id, purpose, set, reason)
+                .await?,
+        ];
+        for copy in oid4vci::wallet_copies_of(conn, credential_id).await? {
+            let list = self
+                .set_bit(conn, &copy.credential_id, purpose, set, reason)
+                .await?;
+            if !lists.contains(&list) {
+                lists.push(list);
+            }
+        }
+        for list in lists {
+            self.publish_list(conn, &list).await?;
+        }
+        Ok(())
+    }
+
+    /// Sets or clears one status bit of a credential; returns its list (not yet republished).
+    async fn set_bit(
+        &self,
+        conn: &mut AnyConnection,
+        credential_id: &str,
+        purpose: &str,
+        set: bool,
+        reason: Option<&str>,
+    ) -> Result<String, AppError> {
         let entries = status::entries_for_credential(conn, credential_id).await?;
         let entry = entries
             .iter()
@@ -307,8 +335,7 @@ impl App {
             self.now_unix(),
         )
         .await?;
-        self.publish_list(conn, &entry.list_id).await?;
-        Ok(())
+        Ok(entry.list_id.clone())
     }
 
     /// A stored credential's recorded status, one entry per purpose.

@@ -12,6 +12,7 @@ pub mod did;
 pub mod issue;
 pub mod jose;
 pub mod json;
+pub mod key_proof;
 pub mod linked_data;
 pub mod model;
 pub mod multikey;

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod oauth;
+pub mod oid4vci;
 pub mod ops;
 pub mod public;
 pub mod router;

@@ -17,6 +17,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::routes())
         .merge(crate::vcapi::routes())
         .merge(crate::oauth::routes())
+        .merge(crate::oid4vci::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             crate::ops::Ops::new(&state),

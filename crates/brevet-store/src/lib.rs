@@ -17,6 +17,7 @@ pub mod error;
 pub mod idempotency;
 pub mod images;
 pub mod keys;
+pub mod oid4vci;
 pub mod orgs;
 pub mod status;
 pub mod users;

@@ -4,6 +4,7 @@ pub mod achievements;
 pub mod credentials;
 pub mod keys;
 pub mod members;
+pub mod offers;
 pub mod openapi;
 pub mod org;
 pub mod verify;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/credentials/{id}/reinstate",
             post(credentials::reinstate),
         )
+        .route("/api/v1/credentials/{id}/offer", post(offers::create))
         .route("/api/v1/verify", post(verify::verify))
         .merge(achievements::routes())
         .merge(members::routes())

@@ -11,6 +11,7 @@ pub mod session;
 pub mod setup;
 pub mod verify_page;
 pub mod wallet;
+pub mod wallet_offer;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -33,6 +34,7 @@ fn all_templates() -> Vec<(&'static str, &'static str)> {
     templates.extend_from_slice(credential_page::TEMPLATES);
     templates.extend_from_slice(verify_page::TEMPLATES);
     templates.extend_from_slice(wallet::TEMPLATES);
+    templates.extend_from_slice(wallet_offer::TEMPLATES);
     templates
 }
 

@@ -15,12 +15,12 @@ use brevet_store::achievements::{self, AchievementRecord};
 use brevet_test_support::{Db, Request, TestServer};
 use serde_json::{Value, json};
 
-fn interop_dir() -> PathBuf {
+pub(crate) fn interop_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../interop")
 }
 
 /// Whether the JavaScript side can run; panics when it must but cannot.
-fn interop_ready() -> bool {
+pub(crate) fn interop_ready() -> bool {
     let required = std::env::var("BREVET_REQUIRE_INTEROP").is_ok_and(|value| value == "1");
     let installed = interop_dir().join("node_modules").is_dir();
     let node_found = Command::new("node")
@@ -44,7 +44,7 @@ fn interop_ready() -> bool {
 }
 
 /// What `verify-server.mjs` said: (exit code, stdout + stderr).
-async fn js_verify(base_url: &str, credential: &Value) -> (i32, String) {
+pub(crate) async fn js_verify(base_url: &str, credential: &Value) -> (i32, String) {
     let base_url = base_url.to_owned();
     let input = credential.to_string();
     tokio::task::spawn_blocking(move || {

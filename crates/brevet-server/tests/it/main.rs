@@ -9,6 +9,7 @@ mod certificate;
 mod e2e;
 mod import;
 mod interop;
+mod oid4vci;
 mod pages;
 mod setup;
 mod vcapi;
