@@ -6,4 +6,5 @@
 mod account;
 mod claim;
 mod helpers;
+mod offer;
 mod visibility;

@@ -52,6 +52,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/wallet/message.html"),
     ),
     (
+        "wallet/offer.html",
+        include_str!("../../../templates/wallet/offer.html"),
+    ),
+    (
         "wallet/collection_edit.html",
         include_str!("../../../templates/wallet/collection_edit.html"),
     ),

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/wallet", get(wallet_page))
         .route("/wallet/items/{id}/visibility", post(set_visibility))
+        .route("/wallet/items/{id}/wallet-app", get(wallet_app_offer))
         .route("/wallet/collections", post(create_collection))
         .route(
             "/wallet/collections/{id}",
@@ -126,6 +127,45 @@ async fn wallet_page(
 ) -> PageResult {
     let notice = query.done.as_deref().and_then(notice_text);
     wallet_response(&state, &session, StatusCode::OK, notice, None).await
+}
+
+/// `GET /wallet/items/{id}/wallet-app`: a fresh OpenID4VCI credential offer (QR code and deep
+/// link) for one of the earner's own credentials of this server, so that a wallet app receives a
+/// copy bound to its key. Another earner's item, an imported one or an unknown id is not found.
+async fn wallet_app_offer(
+    State(state): State<AppState>,
+    WalletSession(session): WalletSession,
+    Path(id): Path<String>,
+) -> PageResult {
+    let not_found =
+        |state: &AppState| -> PageResult { Ok(error_page(state, &session, &AppError::NotFound)) };
+    if !plausible_id(&id) {
+        return not_found(&state);
+    }
+    let wallet = state.app.wallet(&session).await.or_page(&state, &session)?;
+    let Some(entry) = wallet.entries.iter().find(|entry| entry.item_id == id) else {
+        return not_found(&state);
+    };
+    let Some(issued) = &entry.issued else {
+        return not_found(&state);
+    };
+    let offer = state
+        .app
+        .offer_for_credential(&issued.record.org_id, &issued.record.id, &session.actor())
+        .await
+        .or_page(&state, &session)?;
+    let title = entry_view(&state, entry).title;
+    Ok(render(
+        &state,
+        &session,
+        StatusCode::OK,
+        "wallet/offer.html",
+        json!({
+            "title": "Add to a wallet app",
+            "credential_title": title,
+            "wallet_offer": crate::web::wallet_offer::context(&offer),
+        }),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
