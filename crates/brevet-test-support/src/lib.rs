@@ -152,6 +152,25 @@ impl TestServer {
             .await
             .unwrap()
     }
+
+    /// Sends a request whose body the server may refuse before reading it all (413): the
+    /// client can then see the connection closed under it before the answer, so a transport
+    /// error is retried (up to five times) and the answer that comes back is returned.
+    pub async fn request_refusable(&self, request: Request) -> Response {
+        let mut last_error = String::new();
+        for _ in 0..5 {
+            let client = self.client();
+            let attempt = request.clone();
+            match tokio::task::spawn_blocking(move || client.try_send(&attempt))
+                .await
+                .unwrap()
+            {
+                Ok(response) => return response,
+                Err(error) => last_error = error,
+            }
+        }
+        panic!("{} {}: {last_error}", request.method, request.path)
+    }
 }
 
 impl TestServer {
@@ -360,6 +379,15 @@ impl Client {
     }
 
     pub fn send(&self, request: &Request) -> Response {
+        match self.try_send(request) {
+            Ok(response) => response,
+            Err(error) => panic!("{} {}: {error}", request.method, request.path),
+        }
+    }
+
+    /// [`Client::send`] that returns a transport error instead of panicking (a server may
+    /// answer, say, 413 and close the connection while a large body is still being sent).
+    pub fn try_send(&self, request: &Request) -> Result<Response, String> {
         let url = if request.path.starts_with("http") {
             request.path.clone()
         } else {
@@ -374,7 +402,10 @@ impl Client {
         let http_request = builder
             .body(request.body.clone().unwrap_or_default())
             .unwrap();
-        let mut response = self.agent.run(http_request).unwrap();
+        let mut response = self
+            .agent
+            .run(http_request)
+            .map_err(|error| error.to_string())?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -392,10 +423,10 @@ impl Client {
             .limit(64 * 1024 * 1024)
             .read_to_vec()
             .unwrap_or_default();
-        Response {
+        Ok(Response {
             status,
             headers,
             body,
-        }
+        })
     }
 }

@@ -226,7 +226,12 @@ async fn empty_or_unreadable_forms_are_a_400_with_the_form() {
             ))
             .await;
         assert_eq!(broken.status, 400, "{}", broken.text());
-        let too_large = post_form(&server, &" ".repeat(3 * 1024 * 1024), None).await;
+        let too_large = server
+            .request_refusable(Request::method("POST", "/verify").body(
+                &format!("multipart/form-data; boundary={BOUNDARY}"),
+                multipart(&" ".repeat(3 * 1024 * 1024), None),
+            ))
+            .await;
         assert_eq!(too_large.status, 413, "{}", too_large.text());
         assert!(too_large.text().contains("too large"));
         assert!(broken.text().contains("id=\"form-error\""));
