@@ -1,11 +1,11 @@
 //! `GET /c/{id}/certificate.pdf?paper=a4|letter` (A4 when absent): the printable certificate
 //! of a stored credential, found by the same lookup as its page (an id that page would not
-//! show is not found here either). A credential that does not verify now gets a 409 page
-//! instead of a certificate; an unknown paper a 400 page.
+//! show, hidden by its earner included, is not found here either). A credential that does not
+//! verify now gets a 409 page instead of a certificate; an unknown paper a 400 page.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use brevet_app::AppError;
 use brevet_app::certificates::Paper;
@@ -15,6 +15,7 @@ use serde_json::json;
 use super::{not_found_page, plausible_id, unavailable_page};
 use crate::state::AppState;
 use crate::web::Web;
+use crate::web::wallet::public::{PageAccess, page_access};
 
 /// The media type of the certificate.
 pub const PDF_MEDIA_TYPE: &str = "application/pdf";
@@ -36,6 +37,7 @@ pub async fn certificate_pdf(
     State(state): State<AppState>,
     Path(id): Path<String>,
     query: Result<Query<PaperQuery>, QueryRejection>,
+    headers: HeaderMap,
 ) -> Response {
     if !plausible_id(&id) {
         return not_found_page(&state.web);
@@ -48,6 +50,12 @@ pub async fn certificate_pdf(
         },
         Err(_) => return bad_paper(&state.web),
     };
+    // A credential its earner hid answers as an unknown id does (checked after the paper, so
+    // that a bad paper gets the same 400 for both).
+    let access = page_access(&state, &headers, &id).await;
+    if access == PageAccess::Denied {
+        return not_found_page(&state.web);
+    }
     let pdf = match state.app.credential_certificate(&id, paper).await {
         Ok(pdf) => pdf,
         Err(AppError::NotFound) => return not_found_page(&state.web),
@@ -71,7 +79,7 @@ pub async fn certificate_pdf(
         HeaderValue::from_static("nosniff"),
     );
     // The certificate is only made while the credential verifies: never serve a stale one.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(header::CACHE_CONTROL, access.cache_control("no-cache"));
     response
 }
 
