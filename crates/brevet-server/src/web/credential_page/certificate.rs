@@ -1,11 +1,12 @@
 //! `GET /c/{id}/certificate.pdf?paper=a4|letter` (A4 when absent): the printable certificate
-//! of a stored credential, found by the same lookup as its page (an id that page would not
-//! show is not found here either). A credential that does not verify now gets a 409 page
-//! instead of a certificate; an unknown paper a 400 page.
+//! of a stored credential, found by the same lookup as its page: a credential its earner hid
+//! is not found, as on the page, for everyone but its earner and its issuer
+//! ([`page_access`]). A credential that does not verify now gets a 409 page instead of a
+//! certificate; an unknown paper a 400 page.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use brevet_app::AppError;
 use brevet_app::certificates::Paper;
@@ -15,6 +16,7 @@ use serde_json::json;
 use super::{not_found_page, plausible_id, unavailable_page};
 use crate::state::AppState;
 use crate::web::Web;
+use crate::web::wallet::public::{PageAccess, page_access};
 
 /// The media type of the certificate.
 pub const PDF_MEDIA_TYPE: &str = "application/pdf";
@@ -35,9 +37,15 @@ pub fn certificate_links(public_id: &str) -> serde_json::Value {
 pub async fn certificate_pdf(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     query: Result<Query<PaperQuery>, QueryRejection>,
 ) -> Response {
     if !plausible_id(&id) {
+        return not_found_page(&state.web);
+    }
+    // A credential its earner hid answers as if it did not exist (PRIV-04).
+    let access = page_access(&state, &headers, &id).await;
+    if access == PageAccess::Denied {
         return not_found_page(&state.web);
     }
     let paper = match query {
@@ -70,8 +78,9 @@ pub async fn certificate_pdf(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    // The certificate is only made while the credential verifies: never serve a stale one.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // The certificate is only made while the credential verifies: never serve a stale one; a
+    // hidden credential's (for its earner or issuer) is never stored.
+    headers.insert(header::CACHE_CONTROL, access.cache_control("no-cache"));
     response
 }
 

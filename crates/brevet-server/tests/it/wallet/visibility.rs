@@ -1,8 +1,8 @@
-//! Hiding and collections: a hidden credential's page and JSON answer 404 to everyone but its
-//! earner and its issuer, exactly as an unknown id does (PRIV-04); a collection's page shows
-//! only the credentials that are not hidden; credential text stays inert in the wallet and on
-//! collection pages (WEB-01); and every wallet form refuses a missing, wrong or foreign CSRF
-//! token without changing anything.
+//! Hiding and collections: a hidden credential's page, JSON and PDF certificate answer 404 to
+//! everyone but its earner and its issuer, exactly as an unknown id does (PRIV-04); a
+//! collection's page shows only the credentials that are not hidden; credential text stays
+//! inert in the wallet and on collection pages (WEB-01); and every wallet form refuses a
+//! missing, wrong or foreign CSRF token without changing anything.
 
 use brevet_test_support::{Db, Request, Response, TestServer};
 
@@ -55,7 +55,7 @@ async fn a_hidden_credential_is_not_found_for_others_exactly_like_an_unknown_id(
         assert_eq!(hidden.header("location"), Some("/wallet?done=hidden"));
         assert!(ada.get("/wallet").await.text().contains("Hidden: only you"));
 
-        for suffix in ["", "/credential.json"] {
+        for suffix in ["", "/credential.json", "/certificate.pdf"] {
             let for_hidden = anonymous(&server, &format!("/c/{id}{suffix}")).await;
             let for_unknown = anonymous(&server, &format!("/c/{unknown}{suffix}")).await;
             assert_eq!(for_hidden.status, 404, "{db:?} {suffix}");
