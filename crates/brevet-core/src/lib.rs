@@ -18,5 +18,7 @@ pub mod model;
 pub mod multikey;
 pub mod ob2;
 pub mod proof;
+pub mod share;
 pub mod statuslist;
+pub mod text;
 pub mod verify;

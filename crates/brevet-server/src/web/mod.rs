@@ -158,19 +158,7 @@ async fn stylesheet() -> Response {
 
 /// Replaces Unicode bidi controls and other invisible format characters with U+FFFD, so
 /// credential text cannot reorder what the page shows (WEB-01). Use on every credential string.
-pub fn inert(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{061C}' => '\u{FFFD}',
-            c if c.is_control() && c != '\n' && c != '\t' => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
-}
+pub use brevet_core::text::inert;
 
 /// `url` if it is safe to link (https only), else none (WEB-01).
 pub fn safe_link(url: &str) -> Option<String> {
