@@ -1,7 +1,9 @@
 //! Reading an organisation's issued credentials: one (with its recorded status) or a filtered,
 //! paged list. Another organisation's credential is simply not found.
 
-use brevet_store::credentials::{self, CredentialFilter, CredentialRecord};
+/// A stored credential, as the public views look it up.
+pub use brevet_store::credentials::CredentialRecord;
+use brevet_store::credentials::{self, CredentialFilter};
 use brevet_store::status;
 use serde::Serialize;
 use serde_json::Value;

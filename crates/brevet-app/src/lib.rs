@@ -34,8 +34,10 @@ pub mod oauth;
 pub mod oid4vci;
 pub mod org_profile;
 pub mod orgs;
+pub mod preview;
 pub mod receiving;
 pub mod sessions;
+pub mod sharing;
 pub mod signing;
 pub mod status;
 pub mod vc_api;
@@ -94,6 +96,9 @@ struct Inner {
     limiter: sessions::RateLimiter,
     events: events::Events,
     award_writer: award_writer::AwardWriter,
+    previews: preview::Previews,
+    /// Counts organisation profile edits (see [`App::org_profile_generation`]).
+    org_profile_generation: std::sync::atomic::AtomicU64,
 }
 
 impl App {
@@ -113,6 +118,8 @@ impl App {
                 limiter: sessions::RateLimiter::default(),
                 events: events::Events::default(),
                 award_writer: award_writer::AwardWriter::default(),
+                previews: preview::Previews::default(),
+                org_profile_generation: std::sync::atomic::AtomicU64::new(0),
             }),
         }
     }

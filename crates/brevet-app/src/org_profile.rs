@@ -4,6 +4,8 @@
 //! or remove its logo. The profile feeds the issuer `Profile` of credentials awarded from then
 //! on; issued ones keep what they say.
 
+use std::sync::atomic::Ordering;
+
 use brevet_certificate::Design;
 use brevet_store::orgs::{self, OrgRecord};
 use brevet_store::{StoreError, keys};
@@ -86,6 +88,19 @@ fn linkedin_org_id(problems: &mut Problems, value: &str) -> String {
 }
 
 impl App {
+    /// Changes whenever this process edits an organisation's profile or logo, so that what is
+    /// derived from profiles (the share actions of a cached credential page) can be cached
+    /// under it.
+    pub fn org_profile_generation(&self) -> u64 {
+        self.inner.org_profile_generation.load(Ordering::Acquire)
+    }
+
+    fn profile_edited(&self) {
+        self.inner
+            .org_profile_generation
+            .fetch_add(1, Ordering::AcqRel);
+    }
+
     /// The principal's organisation with its DID and public keys (any role).
     pub async fn org_view(&self, principal: &Principal) -> Result<OrgView, AppError> {
         let mut conn = self.store().read().await?;
@@ -166,6 +181,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.profile_edited();
         self.org_view(principal).await
     }
 
@@ -193,6 +209,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.profile_edited();
         self.org_view(principal).await
     }
 
@@ -211,6 +228,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.profile_edited();
         self.org_view(principal).await
     }
 }

@@ -2,14 +2,19 @@
 //! achievement, skills, dates, evidence and the live verification result check by check, with
 //! a QR code of this page, the JSON download (`GET /c/{id}/credential.json`, byte for byte as
 //! issued), links to the printable certificate while it verifies (`GET
-//! /c/{id}/certificate.pdf`, see [`certificate`]) and Open Graph tags. The report comes from
-//! `App::verify_stored_with_status` (cached while nothing it depends on changes), and the page
-//! is sent with `Cache-Control: no-cache`, so a status change or the end of the validity period
-//! shows at once. A credential its earner hid in the wallet answers 404, as an unknown id does,
-//! to everyone but the earner and its issuer.
+//! /c/{id}/certificate.pdf`, see [`certificate`]), the share actions (`partials/share.html`:
+//! LinkedIn "Add to profile", post links, embed and email-signature snippets), and Open Graph
+//! and Twitter card tags whose image is the rendered preview `GET /c/{id}/preview.png` (see
+//! [`preview`]). The report comes from `App::verify_stored_with_status` (cached while nothing it
+//! depends on changes), and the page is sent with `Cache-Control: no-cache`, so a status change
+//! or the end of the validity period shows at once. A credential its earner hid in the wallet
+//! answers 404, as an unknown id does, to everyone but the earner and its issuer: the page, the
+//! JSON download and the preview decide through [`public_access`] and look the credential up
+//! with [`find_public`] (the certificate asks the same `page_access` rule itself).
 
 pub mod certificate;
 pub mod display;
+pub mod preview;
 pub mod verdict;
 
 use axum::Router;
@@ -20,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use brevet_app::AppError;
 use brevet_app::verification::{StoredVerification, unreadable_report};
+use brevet_core::share::ShareTargets;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -56,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{id}", get(credential_page))
         .route("/c/{id}/credential.json", get(credential_json))
         .route("/c/{id}/certificate.pdf", get(certificate::certificate_pdf))
+        .route("/c/{id}/preview.png", get(preview::preview_png))
 }
 
 /// Public ids are opaque random hex; anything else is not looked up.
@@ -67,36 +74,72 @@ fn plausible_id(id: &str) -> bool {
             .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
 }
 
+/// Who may see the credential at `/c/{id}`, or the 404 page: for an implausible id, and for a
+/// credential its earner hid from this visitor, exactly as for an id that does not exist
+/// (PRIV-04).
+pub(crate) async fn public_access(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<PageAccess, Response> {
+    if !plausible_id(id) {
+        return Err(not_found_page(&state.web));
+    }
+    match page_access(state, headers, id).await {
+        PageAccess::Denied => Err(not_found_page(&state.web)),
+        access => Ok(access),
+    }
+}
+
+/// The credential at `/c/{id}` that this visitor may see, with its verification report and
+/// recorded status, or the page to answer instead (404 as [`public_access`] decides or for an
+/// unknown id, 503 when the store is unavailable). The page, the JSON download and the preview
+/// image look it up here.
+pub(crate) async fn find_public(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(StoredVerification, PageAccess), Response> {
+    let access = public_access(state, headers, id).await?;
+    match state.app.verify_stored_with_status(id).await {
+        Ok(stored) => Ok((stored, access)),
+        Err(AppError::NotFound) => Err(not_found_page(&state.web)),
+        Err(error) => Err(unavailable_page(&state.web, &error)),
+    }
+}
+
 async fn credential_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if !plausible_id(&id) {
-        return not_found_page(&state.web);
-    }
-    // A credential its earner hid answers as if it did not exist (PRIV-04).
-    let access = page_access(&state, &headers, &id).await;
-    if access == PageAccess::Denied {
-        return not_found_page(&state.web);
-    }
-    let stored = match state.app.verify_stored_with_status(&id).await {
+    let (stored, access) = match find_public(&state, &headers, &id).await {
         Ok(found) => found,
-        Err(AppError::NotFound) => return not_found_page(&state.web),
-        Err(error) => return unavailable_page(&state.web, &error),
+        Err(page) => return page,
     };
     let now = state.app.clock().now();
     let key = PageKey {
         generation: stored.generation,
         minute: now.unix_timestamp().div_euclid(60),
+        // The share actions name the organisation by its LinkedIn id, which its owner may change.
+        org_profiles: state.app.org_profile_generation(),
     };
     let body = match state.pages.get(&stored.record.id, key) {
         Some(body) => body,
         None => {
-            let Some(html) = state
-                .web
-                .render_html("credential.html", page_context(&state, &stored, now))
-            else {
+            // The share actions need the organisation's settings; without them the page still
+            // shows.
+            let share = match state.app.share_targets(&stored.record).await {
+                Ok(share) => Some(share),
+                Err(error) => {
+                    tracing::warn!(%error, credential = %stored.record.id, "share actions unavailable");
+                    None
+                }
+            };
+            let Some(html) = state.web.render_html(
+                "credential.html",
+                page_context(&state, &stored, now, share.as_ref()),
+            ) else {
                 return unavailable_page(&state.web, &AppError::Internal("page rendering".into()));
             };
             let body = Bytes::from(html);
@@ -104,7 +147,8 @@ async fn credential_page(
             body
         }
     };
-    let mut response = crate::web::html_response(StatusCode::OK, body);
+    let mut response =
+        crate::web::share::with_page_csp(crate::web::html_response(StatusCode::OK, body));
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, access.cache_control("no-cache"));
@@ -112,7 +156,12 @@ async fn credential_page(
 }
 
 /// What the credential page template is rendered with.
-fn page_context(state: &AppState, stored: &StoredVerification, now: OffsetDateTime) -> Value {
+fn page_context(
+    state: &AppState,
+    stored: &StoredVerification,
+    now: OffsetDateTime,
+    share: Option<&ShareTargets>,
+) -> Value {
     let record = &stored.record;
     // The reason of a revocation or suspension is what the issuer recorded; without it the
     // verdict still stands.
@@ -146,6 +195,7 @@ fn page_context(state: &AppState, stored: &StoredVerification, now: OffsetDateTi
             .clone()
             .unwrap_or_else(|| format!("A verifiable credential issued by {issuer_name}.")),
     );
+    let preview_image_alt = format!("{preview_title}, issued by {issuer_name}");
     json!({
         "title": format!("{title} · Brevet"),
         "page_url": page_url,
@@ -154,8 +204,12 @@ fn page_context(state: &AppState, stored: &StoredVerification, now: OffsetDateTi
         "preview": {
             "title": preview_title,
             "description": preview_description,
-            "image": display.preview_image(),
+            "image": format!("{page_url}/preview.png"),
+            "image_alt": preview_image_alt,
+            "width": brevet_app::preview::WIDTH,
+            "height": brevet_app::preview::HEIGHT,
         },
+        "share": share,
         "issuer_name": issuer_name,
         "credential": display,
         "issued": DateDisplay::from_unix(record.issued_at),
@@ -175,17 +229,9 @@ async fn credential_json(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if !plausible_id(&id) {
-        return not_found_page(&state.web);
-    }
-    let access = page_access(&state, &headers, &id).await;
-    if access == PageAccess::Denied {
-        return not_found_page(&state.web);
-    }
-    let record = match state.app.verify_stored(&id).await {
-        Ok((record, _)) => record,
-        Err(AppError::NotFound) => return not_found_page(&state.web),
-        Err(error) => return unavailable_page(&state.web, &error),
+    let (record, access) = match find_public(&state, &headers, &id).await {
+        Ok((stored, access)) => (stored.record, access),
+        Err(page) => return page,
     };
     let mut response = (StatusCode::OK, record.json).into_response();
     let headers = response.headers_mut();

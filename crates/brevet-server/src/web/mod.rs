@@ -9,6 +9,7 @@ pub mod page_cache;
 pub mod qr;
 pub mod session;
 pub mod setup;
+pub mod share;
 pub mod verify_page;
 pub mod wallet;
 pub mod wallet_offer;
@@ -32,6 +33,7 @@ fn all_templates() -> Vec<(&'static str, &'static str)> {
     templates.extend_from_slice(setup::TEMPLATES);
     templates.extend_from_slice(dashboard::TEMPLATES);
     templates.extend_from_slice(credential_page::TEMPLATES);
+    templates.extend_from_slice(share::TEMPLATES);
     templates.extend_from_slice(verify_page::TEMPLATES);
     templates.extend_from_slice(wallet::TEMPLATES);
     templates.extend_from_slice(wallet_offer::TEMPLATES);
@@ -141,6 +143,7 @@ pub fn routes() -> Router<AppState> {
         .merge(setup::routes())
         .merge(dashboard::routes())
         .merge(credential_page::routes())
+        .merge(share::routes())
         .merge(verify_page::routes())
         .merge(wallet::routes())
 }

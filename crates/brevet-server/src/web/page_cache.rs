@@ -1,7 +1,9 @@
 //! Rendered public pages kept in memory: a credential page depends only on the stored
 //! credential, its verification report and its recorded status (all three named by the report's
-//! generation, see `App::verify_stored_with_status`) and on the minute shown as "checked", so
-//! it is rendered once per generation and minute and then served from here.
+//! generation, see `App::verify_stored_with_status`), on the minute shown as "checked", and on
+//! the issuing organisation's profile (its LinkedIn id in the share actions, named by
+//! `App::org_profile_generation`), so it is rendered once per generation, minute and profile
+//! edit and then served from here.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -18,6 +20,9 @@ pub struct PageKey {
     pub generation: u64,
     /// The minute (Unix time / 60) the page says it was checked.
     pub minute: i64,
+    /// The generation of the organisations' profiles (`App::org_profile_generation`): the share
+    /// actions carry the issuing organisation's LinkedIn id.
+    pub org_profiles: u64,
 }
 
 /// Rendered pages by public id.
@@ -57,6 +62,7 @@ mod tests {
         let key = PageKey {
             generation: 7,
             minute: 100,
+            org_profiles: 0,
         };
         cache.put("abc", key, Bytes::from_static(b"<p>verified"));
         assert_eq!(cache.get("abc", key).as_deref(), Some(&b"<p>verified"[..]));
@@ -65,6 +71,11 @@ mod tests {
             ..key
         };
         let next_minute = PageKey { minute: 101, ..key };
+        let edited_profile = PageKey {
+            org_profiles: 1,
+            ..key
+        };
+        assert!(cache.get("abc", edited_profile).is_none());
         assert!(cache.get("abc", newer_report).is_none());
         assert!(cache.get("abc", next_minute).is_none());
         assert!(cache.get("other", key).is_none());

@@ -6,6 +6,7 @@
 mod certificate_settings;
 mod dashboard;
 mod helpers;
+mod linkedin_id;
 mod oauth;
 mod pages;
 mod people;

@@ -1,10 +1,11 @@
 //! The public pages on both backends: the credential page `/c/{id}` (`credential`: content,
 //! live status, dates, 404s, JSON download; `inert`: hostile credential text, CSP, QR code,
-//! Open Graph tags) and the verify page with `POST /api/v1/verify` (`verify`). This module holds
-//! the helpers they share.
+//! Open Graph tags; `share`: the share actions and the preview image) and the verify page with
+//! `POST /api/v1/verify` (`verify`). This module holds the helpers they share.
 
 mod credential;
 mod inert;
+mod share;
 mod verify;
 
 use brevet_store::achievements::AchievementRecord;

@@ -45,6 +45,8 @@ async fn hostile_credential_text_is_escaped_and_inert() {
         assert_eq!(response.status, 200);
         assert_page_headers(&response);
         let html = response.text();
+        // The one script is Brevet's own copy-button file.
+        let html = html.replace("<script src=\"/static/share.js\" defer></script>", "");
         for raw in [
             "<img src=x",
             "<script",
@@ -170,22 +172,35 @@ async fn open_graph_tags_describe_the_page() {
             meta(&html, "og:description").as_deref(),
             Some("Writes safe, fast Rust.")
         );
-        assert_eq!(meta(&html, "og:image").as_deref(), Some(image_url.as_str()));
+        // The link preview is the image Brevet draws (badge, names), not the bare badge.
+        let preview_url = format!("{page_url}/preview.png");
+        assert_eq!(
+            meta(&html, "og:image").as_deref(),
+            Some(preview_url.as_str())
+        );
+        assert_eq!(meta(&html, "og:image:width").as_deref(), Some("1200"));
+        assert_eq!(meta(&html, "og:image:height").as_deref(), Some("630"));
+        assert_eq!(meta(&html, "og:image:type").as_deref(), Some("image/png"));
         assert_eq!(meta(&html, "og:type").as_deref(), Some("website"));
-        assert_eq!(meta(&html, "twitter:card").as_deref(), Some("summary"));
+        assert_eq!(
+            meta(&html, "twitter:card").as_deref(),
+            Some("summary_large_image")
+        );
         assert_eq!(
             meta(&html, "twitter:image").as_deref(),
-            Some(image_url.as_str())
+            Some(preview_url.as_str())
         );
         let badge = between(&html, "<img class=\"badge-image\" src=\"", "\"");
         assert_eq!(decode_entities(badge), image_url);
 
-        // No achievement image: no og:image (the org has no logo).
+        // No achievement image (and no logo): the preview is drawn all the same.
         let plain = award_simple(&server, &issuer).await;
-        let html = get(&server, &format!("/c/{}", plain["id"].as_str().unwrap()))
-            .await
-            .text();
-        assert_eq!(meta(&html, "og:image"), None);
+        let plain_id = plain["id"].as_str().unwrap();
+        let html = get(&server, &format!("/c/{plain_id}")).await.text();
+        assert_eq!(
+            meta(&html, "og:image"),
+            Some(format!("{}/c/{plain_id}/preview.png", server.base_url))
+        );
         assert!(meta(&html, "og:title").is_some());
         assert!(!html.contains("issuer-logo\""));
 
@@ -208,7 +223,14 @@ async fn open_graph_tags_describe_the_page() {
         )
         .await
         .text();
-        assert_eq!(meta(&html, "og:image").as_deref(), Some(image_url.as_str()));
+        assert_eq!(
+            meta(&html, "og:image"),
+            Some(format!(
+                "{}/c/{}/preview.png",
+                server.base_url,
+                with_logo["id"].as_str().unwrap()
+            ))
+        );
         let logo = between(&html, "<img class=\"issuer-logo\" src=\"", "\"");
         assert_eq!(decode_entities(logo), image_url);
         assert!(html.contains("alt=\"Logo of Org acme\""));

@@ -58,6 +58,7 @@ async fn a_hidden_credential_is_not_found_for_others_exactly_like_an_unknown_id(
         for suffix in [
             "",
             "/credential.json",
+            "/preview.png",
             "/certificate.pdf",
             "/certificate.pdf?paper=x",
         ] {
