@@ -3,7 +3,7 @@
 //! "Revoked" with the reason once the issuer revokes it; the verify page reports every check of
 //! a pasted or uploaded credential, and "Invalid" for a tampered one; an earner claims a
 //! credential from a mail received by a real SMTP server on loopback, hides it and shares a
-//! collection (`wallet`).
+//! collection (`wallet`); the share actions work (`share`).
 //!
 //! To add a flow: start a [`TestServer`] and a [`Browser`], set up data through the API or the
 //! store, then drive the pages with the harness's `goto`, `fill`, `click`, `submit`, `text` and
@@ -12,6 +12,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
+mod share;
 mod smtp;
 mod wallet;
 
