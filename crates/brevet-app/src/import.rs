@@ -430,7 +430,7 @@ impl App {
     }
 
     /// The prefix of this server's own image URLs (shown although not https in tests).
-    fn own_images_prefix(&self) -> String {
+    pub(crate) fn own_images_prefix(&self) -> String {
         format!("{}/images/", self.config().base_url)
     }
 }

@@ -59,11 +59,6 @@ impl CredentialFacts {
 }
 
 impl App {
-    /// The URL prefix of this server's images.
-    pub fn own_images_prefix(&self) -> String {
-        format!("{}/images/", self.config().base_url)
-    }
-
     /// The facts of a stored credential (an unreadable one has none).
     pub fn credential_facts(&self, record: &CredentialRecord) -> CredentialFacts {
         match serde_json::from_str::<Value>(&record.json) {

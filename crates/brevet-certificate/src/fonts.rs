@@ -50,7 +50,8 @@ struct FontFile {
     data: &'static [u8],
 }
 
-const FILES: [FontFile; 3] = [
+/// A `static` (not a `const`), so each file is in the binary once, whoever reads it.
+static FILES: [FontFile; 3] = [
     FontFile {
         postscript_name: "DejaVuSans",
         serif: false,
@@ -70,6 +71,17 @@ const FILES: [FontFile; 3] = [
         data: include_bytes!("../fonts/DejaVuSerif-Bold.ttf"),
     },
 ];
+
+/// The unmodified DejaVu Sans file, for Brevet's other renderers (the link-preview image of a
+/// credential page draws its text with it).
+pub fn dejavu_sans() -> &'static [u8] {
+    FILES[0].data
+}
+
+/// The unmodified DejaVu Sans Bold file (see [`dejavu_sans`]).
+pub fn dejavu_sans_bold() -> &'static [u8] {
+    FILES[1].data
+}
 
 /// How a piece of text is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

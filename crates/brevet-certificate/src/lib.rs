@@ -25,6 +25,7 @@ pub mod text;
 mod typeset;
 
 pub use design::{Accent, Design, Layout, MIN_CONTRAST, PALETTE, Paper};
+pub use fonts::{dejavu_sans, dejavu_sans_bold};
 
 /// The file name of the attached credential.
 pub const ATTACHMENT_NAME: &str = "credential.json";

@@ -19,8 +19,8 @@ pub(crate) enum Face {
 impl Face {
     pub(crate) fn data(self) -> &'static [u8] {
         match self {
-            Face::Regular => dejavu::sans::regular(),
-            Face::Bold => dejavu::sans::bold(),
+            Face::Regular => brevet_certificate::dejavu_sans(),
+            Face::Bold => brevet_certificate::dejavu_sans_bold(),
         }
     }
 }

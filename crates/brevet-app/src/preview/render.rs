@@ -1,10 +1,11 @@
 //! Drawing the preview image: an SVG template (the badge on the left; the achievement, the
 //! recipient and the issuer on the right; the site along the bottom) rendered with `resvg` into
-//! a 1200×630 PNG, the size link previews use. Text is drawn with the embedded DejaVu Sans (see
-//! NOTICE), made inert and XML-escaped before it enters the template. The badge goes in as a
-//! `data:` image that only [`resolve_data`] resolves: PNG and JPEG within the upload caps, and
-//! SVG within the drawing budget of [`super::svg_budget`]; nothing outside the template is ever
-//! loaded (no files, no network).
+//! a 1200×630 PNG, the size link previews use. Text is drawn with the DejaVu Sans faces that
+//! `brevet-certificate` embeds (licence in its `fonts/README.md`), made inert and XML-escaped
+//! before it enters the template. The badge goes in as a `data:` image that only
+//! [`resolve_data`] resolves: PNG and JPEG within the upload caps, and SVG within the drawing
+//! budget of [`super::svg_budget`]; nothing outside the template is ever loaded (no files, no
+//! network).
 
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
