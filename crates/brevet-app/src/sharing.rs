@@ -4,10 +4,13 @@
 //! [`brevet_core::share::share_targets`]. The public page and the earner's wallet both call it
 //! with the record they looked up (so the same visibility rules apply to both).
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use brevet_core::share::{self, ShareFacts, ShareTargets, YearMonth};
 use brevet_core::text::inert_line;
 use brevet_store::credentials::CredentialRecord;
-use brevet_store::orgs;
+use brevet_store::orgs::{self, OrgRecord};
 use serde_json::Value;
 
 use crate::{App, AppError};
@@ -76,13 +79,36 @@ impl App {
         let mut conn = self.store().read().await?;
         let org = orgs::get(&mut conn, &record.org_id).await?;
         drop(conn);
+        Ok(self.share_targets_with(record, &org))
+    }
+
+    /// [`App::share_targets`] of several records (a wallet page), in their order, reading each
+    /// issuing organisation once over one connection.
+    pub async fn share_targets_of_many(
+        &self,
+        records: &[&CredentialRecord],
+    ) -> Result<Vec<ShareTargets>, AppError> {
+        let mut conn = self.store().read().await?;
+        let mut orgs_read: HashMap<&str, OrgRecord> = HashMap::new();
+        let mut targets = Vec::with_capacity(records.len());
+        for record in records {
+            let org = match orgs_read.entry(record.org_id.as_str()) {
+                Entry::Occupied(read) => read.into_mut(),
+                Entry::Vacant(unread) => unread.insert(orgs::get(&mut conn, &record.org_id).await?),
+            };
+            targets.push(self.share_targets_with(record, org));
+        }
+        Ok(targets)
+    }
+
+    fn share_targets_with(&self, record: &CredentialRecord, org: &OrgRecord) -> ShareTargets {
         let facts = self.credential_facts(record);
-        Ok(share::share_targets(&ShareFacts {
+        share::share_targets(&ShareFacts {
             achievement_name: facts
                 .achievement_name
                 .unwrap_or_else(|| inert_line(&record.achievement_name)),
             issuer_name: facts.issuer_name.unwrap_or_else(|| inert_line(&org.name)),
-            linkedin_org_id: org.linkedin_org_id,
+            linkedin_org_id: org.linkedin_org_id.clone(),
             // The issue date is the start of validity the credential states (an award may be
             // dated back), else when it was signed.
             issued: YearMonth::from_unix(record.valid_from.unwrap_or(record.issued_at)),
@@ -90,7 +116,7 @@ impl App {
             page_url: self.credential_page_url(&record.id),
             public_id: record.id.clone(),
             image_url: facts.image_url,
-        }))
+        })
     }
 }
 

@@ -1,8 +1,8 @@
-//! The wallet's pages and forms: the list of credentials with their live status, hiding and
-//! showing each one, collections (create, edit, delete), adding an address, the download of
-//! everything (one zip archive) and deleting the account. Every form carries the session's
-//! CSRF token; every handler calls one use case and redirects (303) to a page that shows the
-//! result.
+//! The wallet's pages and forms: the list of credentials with their live status and share
+//! actions (`partials/share.html`, one disclosure per credential), hiding and showing each one,
+//! collections (create, edit, delete), adding an address, the download of everything (one zip
+//! archive) and deleting the account. Every form carries the session's CSRF token; every
+//! handler calls one use case and redirects (303) to a page that shows the result.
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
@@ -12,7 +12,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use brevet_app::AppError;
 use brevet_app::earners::{AddEmailOutcome, EarnerSession};
-use brevet_app::wallet::CollectionView;
+use brevet_app::wallet::{CollectionView, WalletEntry};
+use brevet_core::share::ShareTargets;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -22,6 +23,7 @@ use super::{
 };
 use crate::state::AppState;
 use crate::web::session::{Halt, halt, no_store};
+use crate::web::share::with_page_csp;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -88,13 +90,20 @@ async fn wallet_response(
     error: Option<String>,
 ) -> PageResult {
     let wallet = state.app.wallet(session).await.or_page(state, session)?;
+    let shares = share_actions(state, &wallet.entries).await;
     let entries: Vec<_> = wallet
         .entries
         .iter()
-        .map(|entry| entry_view(state, entry))
+        .zip(shares)
+        .map(|(entry, share)| {
+            let mut view = json!(entry_view(state, entry));
+            view["share"] = json!(share);
+            view
+        })
         .collect();
     let collections: Vec<_> = wallet.collections.iter().map(collection_json).collect();
-    Ok(render(
+    // The share actions' snippet previews keep their styles only under the share policy.
+    Ok(with_page_csp(render(
         state,
         session,
         status,
@@ -107,7 +116,31 @@ async fn wallet_response(
             "notice": notice,
             "error": error,
         }),
-    ))
+    )))
+}
+
+/// The share actions of each entry, in order. Only a credential of this server that its earner
+/// has not hidden has them: a hidden credential's page answers 404 to everyone else, so a link
+/// to it would lead nowhere (the page asks the earner to show it publicly first). Without the
+/// organisations' settings the wallet still shows, without share actions.
+async fn share_actions(state: &AppState, entries: &[WalletEntry]) -> Vec<Option<ShareTargets>> {
+    let shareable = |entry: &WalletEntry| !entry.hidden && entry.issued.is_some();
+    let records: Vec<_> = entries
+        .iter()
+        .filter(|entry| shareable(entry))
+        .filter_map(|entry| entry.issued.as_ref().map(|issued| &issued.record))
+        .collect();
+    let mut targets = match state.app.share_targets_of_many(&records).await {
+        Ok(targets) => targets.into_iter(),
+        Err(error) => {
+            tracing::warn!(%error, "wallet share actions unavailable");
+            return entries.iter().map(|_| None).collect();
+        }
+    };
+    entries
+        .iter()
+        .map(|entry| shareable(entry).then(|| targets.next()).flatten())
+        .collect()
 }
 
 fn collection_json(collection: &CollectionView) -> serde_json::Value {
