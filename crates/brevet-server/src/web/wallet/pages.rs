@@ -91,8 +91,10 @@ async fn wallet_response(
     let entries: Vec<_> = wallet
         .entries
         .iter()
+        .filter(|entry| entry.issued.is_some())
         .map(|entry| entry_view(state, entry))
         .collect();
+    let imported = super::import::imported_views(&wallet.entries);
     let collections: Vec<_> = wallet.collections.iter().map(collection_json).collect();
     Ok(render(
         state,
@@ -102,6 +104,7 @@ async fn wallet_response(
         json!({
             "title": "Your wallet",
             "entries": entries,
+            "imported": imported,
             "collections": collections,
             "emails": wallet.emails,
             "notice": notice,
@@ -283,9 +286,11 @@ async fn edit_page(
     let Some(collection) = wallet.collections.iter().find(|c| c.id == id) else {
         return halt(error_page(state, session, &AppError::NotFound));
     };
+    // Collections hold credentials issued here only.
     let entries: Vec<_> = wallet
         .entries
         .iter()
+        .filter(|entry| entry.issued.is_some())
         .map(|entry| entry_view(state, entry))
         .collect();
     Ok(render(
