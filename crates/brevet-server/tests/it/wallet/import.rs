@@ -403,3 +403,48 @@ async fn forged_oversized_unprotected_or_foreign_imports_change_nothing() {
         assert_eq!(imported_ids(&page).len(), 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_imported_copy_becomes_the_issued_credential_when_its_address_is_added() {
+    for db in Db::BOTH {
+        let Some(server) = TestServer::start(db).await else {
+            continue;
+        };
+        let mailer = memory_mailer(&server);
+        let acme = issuer(&server, "acme", "Rust Programming").await;
+        let (mut ada, _) = claimed(&server, &acme, &mailer, "ada@example.org").await;
+        let csrf = ada.wallet_csrf().await;
+        // Sent here to an address Ada has not proven yet; she imports it.
+        let before = mailer.sent().len();
+        let awarded = award(&server, &acme, "ada@work.example").await;
+        mail_to(&mailer, "ada@work.example", 1).await;
+        assert_eq!(mailer.sent().len(), before + 1);
+        let json = serde_json::to_string(&awarded["credential"]).unwrap();
+        assert_eq!(
+            outcome(&import_text(&mut ada, &csrf, &json).await.text()),
+            "kept"
+        );
+        let imported = imported_ids(&ada.get("/wallet").await.text());
+        assert_eq!(imported.len(), 1, "{db:?}");
+
+        // She proves the address: the same item is now the credential issued here.
+        let asked = ada
+            .post_form(
+                "/wallet/emails",
+                &[("csrf", &csrf), ("email", "ada@work.example")],
+            )
+            .await;
+        assert_eq!(asked.status, 303, "{db:?}");
+        let link = super::helpers::link_path(&mail_to(&mailer, "ada@work.example", 2).await);
+        assert_eq!(ada.use_link(&link).await.status, 303, "{db:?}");
+        let page = ada.get("/wallet").await.text();
+        assert!(imported_ids(&page).is_empty(), "{db:?}");
+        let public_id = awarded["id"].as_str().unwrap();
+        assert_eq!(item_of(&mut ada, public_id).await, imported[0], "{db:?}");
+        assert_eq!(
+            page.matches("class=\"wallet-item\" id=\"item-").count(),
+            2,
+            "{db:?}: no second copy"
+        );
+    }
+}
