@@ -116,9 +116,10 @@ pub struct RecognisedCredential {
     /// The verification report (fail closed: `verified` only when every check passed).
     pub report: VerificationReport,
     pub display: CredentialSummary,
-    /// A stable key for recognising the same credential again: `sha256:` + hex of, for
-    /// Open Badges 2.0, the assertion id; for VCs, the issuer and the id (or, without an id,
-    /// the JCS form of the credential).
+    /// A stable key for recognising the same credential again (the wallet's `dedupe_key`):
+    /// `sha256:` + hex of, for VCs, the JCS form of the credential (the key of this server's
+    /// issued credentials in wallets); for Open Badges 2.0, the assertion id; for a token
+    /// refused unread, its bytes.
     pub dedupe_key: String,
     /// Who it was awarded to, as stated (for matching against a wallet's email addresses).
     pub recipients: Vec<Recipient>,

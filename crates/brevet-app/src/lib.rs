@@ -44,6 +44,7 @@ pub mod vc_api;
 pub mod verification;
 pub mod wallet;
 pub mod wallet_export;
+pub mod wallet_import;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
-//! The earner's wallet: every credential sent to one of their proven addresses (kept as wallet
-//! items, so that credentials imported from other issuers can join them later), each with its
-//! live status from the verifier; hiding a credential from the public; collections with their
-//! own public page; and the download of everything as one zip archive.
+//! The earner's wallet: every credential sent to one of their proven addresses and every one
+//! imported from elsewhere (`wallet_import`), each with its live status from the verifier;
+//! hiding a credential from the public; collections (of credentials issued here) with their own
+//! public page; and the download of everything as one zip archive.
 //!
 //! A hidden credential's public page answers 404 to everyone but its earner and its issuing
 //! organisation, exactly like an id that does not exist ([`HiddenCredential`]).
@@ -10,12 +10,15 @@ use std::collections::HashSet;
 
 use brevet_core::verify::VerificationReport;
 use brevet_store::credentials::CredentialRecord;
-use brevet_store::wallet::{self, CollectionRecord, SOURCE_ISSUED, WalletItemRecord};
+use brevet_store::wallet::{
+    self, CollectionRecord, SOURCE_IMPORTED, SOURCE_ISSUED, WalletItemRecord,
+};
 use brevet_store::{AnyConnection, StoreError, credentials, earners};
 use sha2::{Digest, Sha256};
 
 use crate::earners::EarnerSession;
 use crate::status::CredentialStatusView;
+use crate::wallet_import::ImportedEntry;
 use crate::{App, AppError, ids};
 
 /// `format` of a JSON-LD verifiable credential (Open Badges 3.0 and any VC).
@@ -46,6 +49,8 @@ pub struct WalletEntry {
     pub added_at: i64,
     /// Set for a credential of this server.
     pub issued: Option<IssuedEntry>,
+    /// Set for an imported credential (checked again when the wallet was read).
+    pub imported: Option<ImportedEntry>,
 }
 
 /// A collection, as its owner sees it.
@@ -92,14 +97,14 @@ impl HiddenCredential {
 }
 
 /// The dedupe key of a JSON credential: `sha256:` + hex SHA-256 of its RFC 8785 (JCS)
-/// canonical form, so the same credential is recognised however it was serialised; text that
-/// is not JSON is hashed as it is.
+/// canonical form, so the same credential is recognised however it was serialised (the key
+/// `recognise_and_verify` gives an imported VC, so an imported copy of a credential issued here
+/// is recognised); text that is not JSON is hashed as it is.
 pub fn dedupe_key_of_json(text: &str) -> String {
-    let canonical = brevet_core::json::parse_strict(text)
-        .ok()
-        .and_then(|value| brevet_core::proof::canonical_json(&value).ok());
-    let bytes = canonical.as_deref().unwrap_or(text).as_bytes();
-    format!("sha256:{}", ids::hex(&Sha256::digest(bytes)))
+    match brevet_core::json::parse_strict(text) {
+        Ok(value) => crate::import::summary::vc_dedupe_key(&value),
+        Err(_) => format!("sha256:{}", ids::hex(&Sha256::digest(text.as_bytes()))),
+    }
 }
 
 fn check_collection_name(name: &str) -> Result<String, AppError> {
@@ -131,26 +136,44 @@ impl App {
     ) -> Result<(), AppError> {
         let now = self.now_unix();
         for (credential_id, json) in wallet::unsynced_credentials(conn, earner_id).await? {
-            wallet::insert_item(
+            let dedupe_key = dedupe_key_of_json(&json);
+            let added = wallet::insert_item(
                 conn,
                 &WalletItemRecord {
                     id: ids::new_id(),
                     earner_id: earner_id.to_owned(),
                     source: SOURCE_ISSUED.to_owned(),
-                    credential_id: Some(credential_id),
+                    credential_id: Some(credential_id.clone()),
                     format: FORMAT_VC_JSON.to_owned(),
                     payload: None,
-                    dedupe_key: dedupe_key_of_json(&json),
+                    dedupe_key: dedupe_key.clone(),
                     hidden: 0,
                     added_at: now,
                 },
             )
             .await?;
+            if added {
+                continue;
+            }
+            // The earner imported this credential before it was sent to one of their
+            // addresses: the imported copy becomes the issued one (same item).
+            if let Some(copy) = wallet::item_by_dedupe_key(conn, earner_id, &dedupe_key).await?
+                && copy.source == SOURCE_IMPORTED
+            {
+                wallet::adopt_as_issued(conn, earner_id, &copy.id, &credential_id, FORMAT_VC_JSON)
+                    .await?;
+            }
         }
         Ok(())
     }
 
-    async fn entry_of(&self, item: WalletItemRecord) -> Result<WalletEntry, AppError> {
+    /// An item of this server (its live status) or an imported one (`imported`, checked by
+    /// the caller).
+    async fn entry_of(
+        &self,
+        item: WalletItemRecord,
+        imported: Option<ImportedEntry>,
+    ) -> Result<WalletEntry, AppError> {
         let issued = match (&item.credential_id, item.source.as_str()) {
             (Some(credential_id), SOURCE_ISSUED) => {
                 let stored = self.verify_stored_with_status(credential_id).await?;
@@ -169,6 +192,7 @@ impl App {
             hidden: item.hidden != 0,
             added_at: item.added_at,
             issued,
+            imported,
         })
     }
 
@@ -202,9 +226,20 @@ impl App {
             }
             (emails, items, collections)
         };
+        let imported_items: Vec<WalletItemRecord> = items
+            .iter()
+            .filter(|item| item.source == SOURCE_IMPORTED)
+            .cloned()
+            .collect();
+        let mut imported = self.imported_entries(&imported_items).await.into_iter();
         let mut entries = Vec::with_capacity(items.len());
         for item in items {
-            entries.push(self.entry_of(item).await?);
+            let checked = if item.source == SOURCE_IMPORTED {
+                imported.next()
+            } else {
+                None
+            };
+            entries.push(self.entry_of(item, checked).await?);
         }
         Ok(WalletView {
             emails,
@@ -270,7 +305,13 @@ impl App {
             ));
         }
         for id in &unique {
-            wallet::get_item(conn, &session.earner_id, id).await?;
+            let item = wallet::get_item(conn, &session.earner_id, id).await?;
+            if item.source != SOURCE_ISSUED {
+                return Err(AppError::invalid(
+                    "NOT_IN_COLLECTIONS",
+                    "a collection shows credentials issued here, each with its public page; an imported credential cannot be added",
+                ));
+            }
         }
         Ok(unique)
     }
@@ -360,8 +401,13 @@ impl App {
             (record, items)
         };
         let mut entries = Vec::new();
-        for item in items.into_iter().filter(|item| item.hidden == 0) {
-            entries.push(self.entry_of(item).await?);
+        // Only credentials of this server have a public page (imported ones cannot join a
+        // collection; any found are skipped, never checked over the network for a visitor).
+        for item in items
+            .into_iter()
+            .filter(|item| item.hidden == 0 && item.source == SOURCE_ISSUED)
+        {
+            entries.push(self.entry_of(item, None).await?);
         }
         Ok(PublicCollection {
             id: record.id,

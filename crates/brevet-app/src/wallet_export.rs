@@ -33,6 +33,8 @@ fn extension_of(format: &str) -> &'static str {
         "json"
     } else if format.ends_with("jwt") {
         "jwt"
+    } else if format.ends_with("jws") {
+        "jws"
     } else {
         "bin"
     }

@@ -1,5 +1,5 @@
-//! Wallets: the items an earner keeps (credentials of this server, and later imported ones with
-//! their raw bytes), whether each is shown publicly, and collections of items with their own
+//! Wallets: the items an earner keeps (credentials of this server, and imported ones with their
+//! bytes as received), whether each is shown publicly, and collections of items with their own
 //! public address.
 
 use sqlx::{AnyConnection, FromRow};
@@ -20,11 +20,13 @@ pub struct WalletItemRecord {
     pub source: String,
     /// The public id of an issued credential (`/c/{id}`).
     pub credential_id: Option<String>,
-    /// `ob3-json` (a VC JSON-LD credential), later `ob2-json`, `vc-jwt`, ...
+    /// `ob3-json` (a VC JSON-LD credential), `vc11-json`, `vc-jwt`, `vc-jose`, `ob2-json`,
+    /// `ob2-jws` (the app names them).
     pub format: String,
     /// The bytes of an imported credential, as received.
     pub payload: Option<Vec<u8>>,
-    /// `sha256:` + hex SHA-256 of the canonical payload: one copy per wallet.
+    /// `sha256:` + hex SHA-256 of the canonical credential (the app computes it): one copy per
+    /// wallet.
     pub dedupe_key: String,
     /// 1 when the earner hid it from the public.
     pub hidden: i64,
@@ -115,6 +117,93 @@ pub async fn items_of_earner(
         .fetch_all(conn)
         .await?,
     )
+}
+
+/// The wallet's item with `dedupe_key`, if it holds one.
+pub async fn item_by_dedupe_key(
+    conn: &mut AnyConnection,
+    earner_id: &str,
+    dedupe_key: &str,
+) -> Result<Option<WalletItemRecord>, StoreError> {
+    Ok(
+        sqlx::query_as::<_, WalletItemRecord>(sqlx::AssertSqlSafe(format!(
+            "SELECT {ITEM_COLUMNS} FROM wallet_items WHERE earner_id = $1 AND dedupe_key = $2"
+        )))
+        .bind(earner_id)
+        .bind(dedupe_key)
+        .fetch_optional(conn)
+        .await?,
+    )
+}
+
+/// How many items of `source` a wallet holds.
+pub async fn count_items(
+    conn: &mut AnyConnection,
+    earner_id: &str,
+    source: &str,
+) -> Result<i64, StoreError> {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM wallet_items WHERE earner_id = $1 AND source = $2")
+            .bind(earner_id)
+            .bind(source)
+            .fetch_one(conn)
+            .await?;
+    Ok(count)
+}
+
+/// Turns an imported item into the issued credential `credential_id` with the same dedupe key
+/// (the credential is this server's, and now sent to one of the earner's addresses): the item
+/// keeps its id, visibility and collections; its payload is dropped (the issuer's record holds
+/// the bytes).
+pub async fn adopt_as_issued(
+    conn: &mut AnyConnection,
+    earner_id: &str,
+    item_id: &str,
+    credential_id: &str,
+    format: &str,
+) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE wallet_items SET source = $3, credential_id = $4, format = $5, payload = NULL \
+         WHERE earner_id = $1 AND id = $2 AND source = $6",
+    )
+    .bind(earner_id)
+    .bind(item_id)
+    .bind(SOURCE_ISSUED)
+    .bind(credential_id)
+    .bind(format)
+    .bind(SOURCE_IMPORTED)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes one of the earner's items and takes it out of every collection (another wallet's
+/// item is not found).
+pub async fn delete_item(
+    conn: &mut AnyConnection,
+    earner_id: &str,
+    item_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM wallet_collection_items WHERE item_id IN \
+         (SELECT id FROM wallet_items WHERE earner_id = $1 AND id = $2)",
+    )
+    .bind(earner_id)
+    .bind(item_id)
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query("DELETE FROM wallet_items WHERE earner_id = $1 AND id = $2")
+        .bind(earner_id)
+        .bind(item_id)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }
 
 /// One item of a wallet (another wallet's item is not found).

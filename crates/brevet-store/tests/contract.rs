@@ -25,3 +25,5 @@ mod orgs_users;
 mod status;
 #[path = "contract/wallet.rs"]
 mod wallet;
+#[path = "contract/wallet_imported.rs"]
+mod wallet_imported;

@@ -174,47 +174,42 @@ pub fn from_ob2(
     }
 }
 
-fn key_of(parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-        hasher.update([0u8]);
-    }
-    let digest: String = hasher
-        .finalize()
+fn hex_digest(bytes: &[u8]) -> String {
+    let digest: String = Sha256::digest(bytes)
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
     format!("sha256:{digest}")
 }
 
-/// Open Badges 2.0: the assertion's id (its URL when hosted).
-pub fn ob2_dedupe_key(assertion: &Value) -> String {
-    let id = assertion
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    key_of(&["ob2", id])
+fn key_of(parts: &[&str]) -> String {
+    let mut joined = Vec::new();
+    for part in parts {
+        joined.extend_from_slice(part.as_bytes());
+        joined.push(0u8);
+    }
+    hex_digest(&joined)
 }
 
-/// A VC: its issuer and id, or without an id its JCS form (so key order and white space do
-/// not matter).
-pub fn vc_dedupe_key(credential: &Value) -> String {
-    let issuer = match credential.get("issuer") {
-        Some(Value::String(id)) => id.as_str(),
-        Some(Value::Object(profile)) => profile
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
-        _ => "",
-    };
-    match credential.get("id").and_then(Value::as_str) {
-        Some(id) => key_of(&["vc", issuer, id]),
-        None => match brevet_core::proof::canonical_json(credential) {
-            Ok(canonical) => key_of(&["vc-content", &canonical]),
-            Err(_) => key_of(&["vc-content", &credential.to_string()]),
-        },
+/// Open Badges 2.0: the assertion's id (its URL when hosted), so the same assertion is one
+/// credential whether it arrives by URL, pasted, baked or fetched again after its issuer edited
+/// the hosted copy. An assertion without an id is keyed by its JCS form.
+pub fn ob2_dedupe_key(assertion: &Value) -> String {
+    match assertion.get("id").and_then(Value::as_str) {
+        Some(id) if !id.trim().is_empty() => key_of(&["ob2", id]),
+        _ => key_of(&["ob2-content", &canonical_text(assertion)]),
     }
+}
+
+/// A VC: `sha256:` + hex SHA-256 of its RFC 8785 (JCS) form, so key order and white space do
+/// not matter. This is the key the wallet gives the credentials this server issued
+/// (`wallet::dedupe_key_of_json`), so an imported copy of one of them is recognised.
+pub fn vc_dedupe_key(credential: &Value) -> String {
+    hex_digest(canonical_text(credential).as_bytes())
+}
+
+fn canonical_text(value: &Value) -> String {
+    brevet_core::proof::canonical_json(value).unwrap_or_else(|_| value.to_string())
 }
 
 /// Anything else: its bytes.

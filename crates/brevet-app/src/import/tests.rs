@@ -18,7 +18,12 @@ fn dedupe_keys_are_stable_and_separate_kinds() {
     // Another issuer using the same id is another credential.
     let other_issuer = json!({"id": "urn:uuid:1", "issuer": "did:web:b.example"});
     assert_ne!(vc_dedupe_key(&credential), vc_dedupe_key(&other_issuer));
-    // Without an id, the content decides, whatever the key order.
+    // The wallet's key of an issued credential (the JCS of its stored text) is the same.
+    assert_eq!(
+        vc_dedupe_key(&credential),
+        crate::wallet::dedupe_key_of_json(&credential.to_string())
+    );
+    // The content decides, whatever the key order.
     let a = json!({"issuer": "did:key:z6Mk1", "name": "x", "validFrom": "2026-01-01T00:00:00Z"});
     let b = json!({"validFrom": "2026-01-01T00:00:00Z", "name": "x", "issuer": "did:key:z6Mk1"});
     assert_eq!(vc_dedupe_key(&a), vc_dedupe_key(&b));
@@ -30,6 +35,19 @@ fn dedupe_keys_are_stable_and_separate_kinds() {
         vc_dedupe_key(&json!({"id": "urn:uuid:1"}))
     );
     assert_ne!(bytes_dedupe_key(b"urn:uuid:1"), ob2_dedupe_key(&assertion));
+    // An Open Badges 2.0 assertion: its id decides; without one, its content.
+    assert_eq!(
+        ob2_dedupe_key(&assertion),
+        ob2_dedupe_key(&json!({"id": "urn:uuid:1", "evidence": "added later"}))
+    );
+    assert_ne!(
+        ob2_dedupe_key(&json!({"issuedOn": "2026-01-01"})),
+        ob2_dedupe_key(&json!({"issuedOn": "2026-01-02"}))
+    );
+    assert_ne!(
+        ob2_dedupe_key(&json!({"id": ""})),
+        ob2_dedupe_key(&json!({"id": " "}))
+    );
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //! "Revoked" with the reason once the issuer revokes it; the verify page reports every check of
 //! a pasted or uploaded credential, and "Invalid" for a tampered one; an earner claims a
 //! credential from a mail received by a real SMTP server on loopback, hides it and shares a
-//! collection (`wallet`); the share actions work (`share`).
+//! collection (`wallet`), and imports a pasted credential (`wallet_import`); the share actions
+//! work (`share`).
 //!
 //! To add a flow: start a [`TestServer`] and a [`Browser`], set up data through the API or the
 //! store, then drive the pages with the harness's `goto`, `fill`, `click`, `submit`, `text` and
@@ -15,6 +16,7 @@ mod harness;
 mod share;
 mod smtp;
 mod wallet;
+mod wallet_import;
 
 use std::time::Instant;
 

@@ -4,7 +4,7 @@
 //! Open Badges 2.0 and JWT verification store nothing, so those run on SQLite only; the baked
 //! Brevet credentials run on both backends.
 
-mod fixtures;
+pub(crate) mod fixtures;
 mod images;
 mod jwt;
 mod ob2_hosted;

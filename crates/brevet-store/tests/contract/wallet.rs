@@ -13,7 +13,7 @@ use brevet_store::{Backend, Store, backup};
 
 use crate::harness::{BACKENDS, TestDb, assert_conflict, assert_not_found, two_orgs};
 
-fn credential(id: &str, email: &str, issued_at: i64) -> CredentialRecord {
+pub(crate) fn credential(id: &str, email: &str, issued_at: i64) -> CredentialRecord {
     CredentialRecord {
         id: id.to_owned(),
         org_id: "org-a".to_owned(),
@@ -33,7 +33,12 @@ fn credential(id: &str, email: &str, issued_at: i64) -> CredentialRecord {
     }
 }
 
-fn issued_item(id: &str, earner: &str, credential_id: &str, added_at: i64) -> WalletItemRecord {
+pub(crate) fn issued_item(
+    id: &str,
+    earner: &str,
+    credential_id: &str,
+    added_at: i64,
+) -> WalletItemRecord {
     WalletItemRecord {
         id: id.to_owned(),
         earner_id: earner.to_owned(),
@@ -47,7 +52,7 @@ fn issued_item(id: &str, earner: &str, credential_id: &str, added_at: i64) -> Wa
     }
 }
 
-async fn earner_with(store: &Store, id: &str, emails: &[&str]) {
+pub(crate) async fn earner_with(store: &Store, id: &str, emails: &[&str]) {
     let mut tx = store.begin().await.unwrap();
     earners::insert_earner(
         &mut tx,

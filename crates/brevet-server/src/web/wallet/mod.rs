@@ -8,9 +8,11 @@
 //! dashboard's double-submit form token.
 //!
 //! Files: [`signin`] (the sign-in link form and the page a mailed link opens), [`pages`] (the
-//! wallet, visibility, collections, addresses, download, deletion), [`public`] (collection
-//! pages, and who may see a hidden credential's page).
+//! wallet, visibility, collections, addresses, download, deletion), [`import`] (importing a
+//! credential from elsewhere, its download and deletion), [`public`] (collection pages, and who
+//! may see a hidden credential's page).
 
+pub mod import;
 pub mod pages;
 pub mod public;
 pub mod signin;
@@ -63,12 +65,25 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "wallet/collection.html",
         include_str!("../../../templates/wallet/collection.html"),
     ),
+    (
+        "wallet/import_form.html",
+        include_str!("../../../templates/wallet/import_form.html"),
+    ),
+    (
+        "wallet/imported_items.html",
+        include_str!("../../../templates/wallet/imported_items.html"),
+    ),
+    (
+        "wallet/import_result.html",
+        include_str!("../../../templates/wallet/import_result.html"),
+    ),
 ];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(signin::routes())
         .merge(pages::routes())
+        .merge(import::routes())
         .merge(public::routes())
 }
 
@@ -194,6 +209,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "email-yours" => "That address is already in your wallet.",
         "email-added" => "The address was added: credentials sent to it are now in your wallet.",
+        "imported-deleted" => "The imported credential was deleted from your wallet.",
         _ => return None,
     })
 }

@@ -95,12 +95,14 @@ async fn wallet_response(
         .entries
         .iter()
         .zip(shares)
+        .filter(|(entry, _)| entry.issued.is_some())
         .map(|(entry, share)| {
             let mut view = json!(entry_view(state, entry));
             view["share"] = json!(share);
             view
         })
         .collect();
+    let imported = super::import::imported_views(&wallet.entries);
     let collections: Vec<_> = wallet.collections.iter().map(collection_json).collect();
     // The share actions' snippet previews keep their styles only under the share policy.
     Ok(with_page_csp(render(
@@ -111,6 +113,7 @@ async fn wallet_response(
         json!({
             "title": "Your wallet",
             "entries": entries,
+            "imported": imported,
             "collections": collections,
             "emails": wallet.emails,
             "notice": notice,
@@ -316,9 +319,11 @@ async fn edit_page(
     let Some(collection) = wallet.collections.iter().find(|c| c.id == id) else {
         return halt(error_page(state, session, &AppError::NotFound));
     };
+    // Collections hold credentials issued here only.
     let entries: Vec<_> = wallet
         .entries
         .iter()
+        .filter(|entry| entry.issued.is_some())
         .map(|entry| entry_view(state, entry))
         .collect();
     Ok(render(

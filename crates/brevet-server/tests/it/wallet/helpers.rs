@@ -82,6 +82,21 @@ impl<'a> Browser<'a> {
         as_read(response)
     }
 
+    /// Posts `body` as `content_type` with this site's `Origin`.
+    pub(super) async fn post_body(
+        &mut self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Response {
+        let request = Request::method("POST", path)
+            .body(content_type, body)
+            .header("origin", &self.server.base_url);
+        let response = self.server.request(self.with_cookies(request)).await;
+        self.absorb(&response);
+        as_read(response)
+    }
+
     pub(super) async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
         let origin = self.server.base_url.clone();
         self.post_form_with(path, fields, Some(&origin)).await
