@@ -1,27 +1,29 @@
 //! Achievements: the badges, certificates, micro-credentials and licences an organisation awards.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct AchievementRecord {
-    pub id: String,
-    pub org_id: String,
-    /// OB 3.0 `achievementType` (Badge, Certificate, MicroCredential, License, ...).
-    pub achievement_type: String,
-    pub name: String,
-    pub description: String,
-    /// Criteria narrative (plain text / Markdown without raw HTML).
-    pub criteria: String,
-    pub image_id: Option<String>,
-    /// JSON array of alignments `{targetFramework, targetCode, targetName, targetUrl}`.
-    pub alignments_json: String,
-    /// Default validity period in days (none: no expiry).
-    pub validity_days: Option<i64>,
-    pub archived_at: Option<i64>,
-    pub created_at: i64,
-    pub updated_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AchievementRecord {
+        pub id: String,
+        pub org_id: String,
+        /// OB 3.0 `achievementType` (Badge, Certificate, MicroCredential, License, ...).
+        pub achievement_type: String,
+        pub name: String,
+        pub description: String,
+        /// Criteria narrative (plain text / Markdown without raw HTML).
+        pub criteria: String,
+        pub image_id: Option<String>,
+        /// JSON array of alignments `{targetFramework, targetCode, targetName, targetUrl}`.
+        pub alignments_json: String,
+        /// Default validity period in days (none: no expiry).
+        pub validity_days: Option<i64>,
+        pub archived_at: Option<i64>,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
 }
 
 const COLUMNS: &str = "id, org_id, achievement_type, name, description, criteria, image_id, alignments_json, validity_days, archived_at, created_at, updated_at";

@@ -1,21 +1,23 @@
 //! Organisation API keys (stored as a SHA-256 of the secret, shown once), OAuth 2.0 clients and
 //! the access tokens of the client-credentials grant.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct ApiKeyRecord {
-    pub id: String,
-    pub org_id: String,
-    pub name: String,
-    /// The first characters of the key, to recognise it in lists.
-    pub prefix: String,
-    pub secret_hash: String,
-    pub role: String,
-    pub created_at: i64,
-    pub revoked_at: Option<i64>,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ApiKeyRecord {
+        pub id: String,
+        pub org_id: String,
+        pub name: String,
+        /// The first characters of the key, to recognise it in lists.
+        pub prefix: String,
+        pub secret_hash: String,
+        pub role: String,
+        pub created_at: i64,
+        pub revoked_at: Option<i64>,
+    }
 }
 
 const COLUMNS: &str = "id, org_id, name, prefix, secret_hash, role, created_at, revoked_at";
@@ -87,16 +89,18 @@ pub async fn revoke(
     Ok(())
 }
 
-/// An OAuth 2.0 client of the client-credentials grant (secret stored as its SHA-256).
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct OAuthClientRecord {
-    pub client_id: String,
-    pub org_id: String,
-    pub name: String,
-    pub secret_hash: String,
-    pub role: String,
-    pub created_at: i64,
-    pub revoked_at: Option<i64>,
+row! {
+    /// An OAuth 2.0 client of the client-credentials grant (secret stored as its SHA-256).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct OAuthClientRecord {
+        pub client_id: String,
+        pub org_id: String,
+        pub name: String,
+        pub secret_hash: String,
+        pub role: String,
+        pub created_at: i64,
+        pub revoked_at: Option<i64>,
+    }
 }
 
 const CLIENT_COLUMNS: &str = "client_id, org_id, name, secret_hash, role, created_at, revoked_at";
@@ -175,15 +179,17 @@ pub async fn revoke_oauth_client(
     Ok(())
 }
 
-/// An access token of the client-credentials grant (stored as its SHA-256).
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct OAuthTokenRecord {
-    pub token_hash: String,
-    pub client_id: String,
-    pub org_id: String,
-    pub role: String,
-    pub created_at: i64,
-    pub expires_at: i64,
+row! {
+    /// An access token of the client-credentials grant (stored as its SHA-256).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct OAuthTokenRecord {
+        pub token_hash: String,
+        pub client_id: String,
+        pub org_id: String,
+        pub role: String,
+        pub created_at: i64,
+        pub expires_at: i64,
+    }
 }
 
 pub async fn insert_oauth_token(

@@ -1,19 +1,21 @@
 //! The audit log: who did what to which object, when (no secrets, no emails in `detail`).
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct AuditRecord {
-    pub id: String,
-    pub org_id: Option<String>,
-    /// `user:{id}`, `api-key:{id}`, `oauth:{client}`, `cli` or `anonymous`.
-    pub actor: String,
-    pub action: String,
-    pub target: Option<String>,
-    pub detail: Option<String>,
-    pub at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AuditRecord {
+        pub id: String,
+        pub org_id: Option<String>,
+        /// `user:{id}`, `api-key:{id}`, `oauth:{client}`, `cli` or `anonymous`.
+        pub actor: String,
+        pub action: String,
+        pub target: Option<String>,
+        pub detail: Option<String>,
+        pub at: i64,
+    }
 }
 
 pub async fn insert(conn: &mut AnyConnection, record: &AuditRecord) -> Result<(), StoreError> {

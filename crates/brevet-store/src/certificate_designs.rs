@@ -1,18 +1,20 @@
 //! Organisations' certificate designs: the layout and accent colour of their PDF
 //! certificates, one row per organisation that chose one (none means the defaults).
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct CertificateDesignRecord {
-    pub org_id: String,
-    /// `classic`, `modern` or `minimal` (checked by the use case).
-    pub layout: String,
-    /// `#rrggbb` (checked by the use case).
-    pub color: String,
-    pub updated_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct CertificateDesignRecord {
+        pub org_id: String,
+        /// `classic`, `modern` or `minimal` (checked by the use case).
+        pub layout: String,
+        /// `#rrggbb` (checked by the use case).
+        pub color: String,
+        pub updated_at: i64,
+    }
 }
 
 /// The organisation's design, if it chose one.

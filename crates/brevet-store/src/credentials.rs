@@ -1,30 +1,32 @@
 //! Issued credentials: the signed JSON exactly as issued, plus the columns pages and lists need.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct CredentialRecord {
-    /// The opaque public id (the `/c/{id}` page).
-    pub id: String,
-    pub org_id: String,
-    pub achievement_id: Option<String>,
-    /// The credential's own `id` (its URL or URN).
-    pub credential_uri: String,
-    pub achievement_name: String,
-    pub recipient_name: Option<String>,
-    pub recipient_email: Option<String>,
-    pub recipient_did: Option<String>,
-    /// The signed credential, byte for byte as issued.
-    pub json: String,
-    pub issued_at: i64,
-    pub valid_from: Option<i64>,
-    pub valid_until: Option<i64>,
-    pub supersedes: Option<String>,
-    pub superseded_by: Option<String>,
-    /// How it was issued: `award` (API or dashboard) or `vc-api`.
-    pub source: String,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct CredentialRecord {
+        /// The opaque public id (the `/c/{id}` page).
+        pub id: String,
+        pub org_id: String,
+        pub achievement_id: Option<String>,
+        /// The credential's own `id` (its URL or URN).
+        pub credential_uri: String,
+        pub achievement_name: String,
+        pub recipient_name: Option<String>,
+        pub recipient_email: Option<String>,
+        pub recipient_did: Option<String>,
+        /// The signed credential, byte for byte as issued.
+        pub json: String,
+        pub issued_at: i64,
+        pub valid_from: Option<i64>,
+        pub valid_until: Option<i64>,
+        pub supersedes: Option<String>,
+        pub superseded_by: Option<String>,
+        /// How it was issued: `award` (API or dashboard) or `vc-api`.
+        pub source: String,
+    }
 }
 
 const COLUMNS: &str = "id, org_id, achievement_id, credential_uri, achievement_name, recipient_name, \

@@ -2,48 +2,56 @@
 //! sessions and the single-use links mailed to them, and the deletion of all of it. Addresses
 //! are stored normalised (the use case trims and lower-cases them); secrets only as SHA-256.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct EarnerRecord {
-    pub id: String,
-    pub created_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct EarnerRecord {
+        pub id: String,
+        pub created_at: i64,
+    }
 }
 
-/// An address an earner has proven (one wallet per address).
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct EarnerEmailRecord {
-    pub email: String,
-    pub earner_id: String,
-    pub verified_at: i64,
+row! {
+    /// An address an earner has proven (one wallet per address).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct EarnerEmailRecord {
+        pub email: String,
+        pub earner_id: String,
+        pub verified_at: i64,
+    }
 }
 
-/// A wallet session: the cookie's token is stored only as its SHA-256.
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct EarnerSessionRecord {
-    pub token_hash: String,
-    pub earner_id: String,
-    /// The synchronizer token every wallet form must carry.
-    pub csrf_token: String,
-    pub created_at: i64,
-    /// The idle expiry, moved forward while the session is used.
-    pub expires_at: i64,
+row! {
+    /// A wallet session: the cookie's token is stored only as its SHA-256.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct EarnerSessionRecord {
+        pub token_hash: String,
+        pub earner_id: String,
+        /// The synchronizer token every wallet form must carry.
+        pub csrf_token: String,
+        pub created_at: i64,
+        /// The idle expiry, moved forward while the session is used.
+        pub expires_at: i64,
+    }
 }
 
-/// A single-use link mailed to an earner: `claim` (sent with an award, names the credential),
-/// `signin` (asked for on the sign-in page) or `add-email` (bound to the wallet that asked).
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct WalletTokenRecord {
-    pub token_hash: String,
-    pub purpose: String,
-    pub email: String,
-    pub earner_id: Option<String>,
-    pub credential_id: Option<String>,
-    pub created_at: i64,
-    pub expires_at: i64,
-    pub used_at: Option<i64>,
+row! {
+    /// A single-use link mailed to an earner: `claim` (sent with an award, names the credential),
+    /// `signin` (asked for on the sign-in page) or `add-email` (bound to the wallet that asked).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct WalletTokenRecord {
+        pub token_hash: String,
+        pub purpose: String,
+        pub email: String,
+        pub earner_id: Option<String>,
+        pub credential_id: Option<String>,
+        pub created_at: i64,
+        pub expires_at: i64,
+        pub used_at: Option<i64>,
+    }
 }
 
 pub async fn insert_earner(

@@ -1,20 +1,22 @@
 //! `Idempotency-Key` records: the first request's fingerprint and, once done, its response.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct IdempotencyRecord {
-    pub org_id: String,
-    pub idem_key: String,
-    /// SHA-256 of the request (method, path, body).
-    pub request_hash: String,
-    /// `pending` while the first request runs, then `done`.
-    pub state: String,
-    pub status_code: Option<i64>,
-    pub response: Option<String>,
-    pub created_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct IdempotencyRecord {
+        pub org_id: String,
+        pub idem_key: String,
+        /// SHA-256 of the request (method, path, body).
+        pub request_hash: String,
+        /// `pending` while the first request runs, then `done`.
+        pub state: String,
+        pub status_code: Option<i64>,
+        pub response: Option<String>,
+        pub created_at: i64,
+    }
 }
 
 /// Claims `key` for a new request. Returns `false` when the key is already known (the caller

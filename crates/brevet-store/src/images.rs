@@ -1,16 +1,18 @@
 //! Uploaded images (organisation logos, achievement images), served by id.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct ImageRecord {
-    pub id: String,
-    pub org_id: String,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-    pub created_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ImageRecord {
+        pub id: String,
+        pub org_id: String,
+        pub content_type: String,
+        pub bytes: Vec<u8>,
+        pub created_at: i64,
+    }
 }
 
 pub async fn insert(conn: &mut AnyConnection, image: &ImageRecord) -> Result<(), StoreError> {

@@ -1,7 +1,7 @@
 //! Issuer signing keys: public key, sealed secret (encrypted with the master key), active or
 //! retired. Retired keys stay (their public half is still published) but never sign again.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
@@ -10,19 +10,21 @@ pub const STATE_ACTIVE: &str = "active";
 /// The key no longer signs; it stays in the DID document so old credentials verify.
 pub const STATE_RETIRED: &str = "retired";
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct SigningKeyRecord {
-    pub id: String,
-    pub org_id: String,
-    /// The DID URL fragment (`key-1`): the verification method is `{did}#{fragment}`.
-    pub fragment: String,
-    pub public_key_multibase: String,
-    pub sealed_secret: Vec<u8>,
-    /// Which master key sealed the secret (a short fingerprint).
-    pub master_key_id: String,
-    pub state: String,
-    pub created_at: i64,
-    pub retired_at: Option<i64>,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct SigningKeyRecord {
+        pub id: String,
+        pub org_id: String,
+        /// The DID URL fragment (`key-1`): the verification method is `{did}#{fragment}`.
+        pub fragment: String,
+        pub public_key_multibase: String,
+        pub sealed_secret: Vec<u8>,
+        /// Which master key sealed the secret (a short fingerprint).
+        pub master_key_id: String,
+        pub state: String,
+        pub created_at: i64,
+        pub retired_at: Option<i64>,
+    }
 }
 
 const COLUMNS: &str = "id, org_id, fragment, public_key_multibase, sealed_secret, master_key_id, state, created_at, retired_at";

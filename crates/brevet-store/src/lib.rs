@@ -6,6 +6,10 @@
 //! Every query function takes `&mut AnyConnection`, so it runs the same inside a transaction
 //! (`store.begin()`) or on a pooled connection (`store.read()`).
 
+#[macro_use]
+mod row;
+mod migrations;
+
 pub mod achievements;
 pub mod api_keys;
 pub mod audit;
@@ -49,9 +53,6 @@ impl Backend {
         }
     }
 }
-
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 /// The database: a pool for reads and one for writes. On SQLite the write pool holds a single
 /// connection, so writers queue in the process instead of failing with `SQLITE_BUSY`; on
@@ -120,11 +121,7 @@ impl Store {
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&self.write).await?;
+        migrations::migrator(self.backend).run(&self.write).await?;
         Ok(())
     }
 

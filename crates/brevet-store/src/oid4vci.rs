@@ -2,36 +2,40 @@
 //! used `c_nonce` values, and the wallet copies of awards. Single use is enforced here by
 //! conditional updates and primary keys, so it holds under concurrency on both backends.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct OfferRecord {
-    /// SHA-256 (hex) of the pre-authorized code.
-    pub code_hash: String,
-    pub org_id: String,
-    /// The public id of the credential offered.
-    pub award_id: String,
-    pub created_at: i64,
-    pub expires_at: i64,
-    /// When the code was exchanged for an access token.
-    pub redeemed_at: Option<i64>,
-    /// SHA-256 (hex) of the access token.
-    pub token_hash: Option<String>,
-    pub token_expires_at: Option<i64>,
-    /// The credential issued with the token (then the token is spent).
-    pub wallet_copy_id: Option<String>,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct OfferRecord {
+        /// SHA-256 (hex) of the pre-authorized code.
+        pub code_hash: String,
+        pub org_id: String,
+        /// The public id of the credential offered.
+        pub award_id: String,
+        pub created_at: i64,
+        pub expires_at: i64,
+        /// When the code was exchanged for an access token.
+        pub redeemed_at: Option<i64>,
+        /// SHA-256 (hex) of the access token.
+        pub token_hash: Option<String>,
+        pub token_expires_at: Option<i64>,
+        /// The credential issued with the token (then the token is spent).
+        pub wallet_copy_id: Option<String>,
+    }
 }
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct WalletCopyRecord {
-    /// The public id of the copy (a credential of its own).
-    pub credential_id: String,
-    /// The public id of the award it copies.
-    pub award_id: String,
-    pub holder_did: String,
-    pub created_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct WalletCopyRecord {
+        /// The public id of the copy (a credential of its own).
+        pub credential_id: String,
+        /// The public id of the award it copies.
+        pub award_id: String,
+        pub holder_did: String,
+        pub created_at: i64,
+    }
 }
 
 const OFFER_COLUMNS: &str = "code_hash, org_id, award_id, created_at, expires_at, redeemed_at, \

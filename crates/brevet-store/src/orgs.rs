@@ -1,21 +1,23 @@
 //! Organisations (tenants): the issuers of credentials.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-/// One organisation.
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct OrgRecord {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub url: Option<String>,
-    pub email: Option<String>,
-    pub description: Option<String>,
-    pub logo_image_id: Option<String>,
-    pub linkedin_org_id: Option<String>,
-    pub created_at: i64,
+row! {
+    /// One organisation.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct OrgRecord {
+        pub id: String,
+        pub slug: String,
+        pub name: String,
+        pub url: Option<String>,
+        pub email: Option<String>,
+        pub description: Option<String>,
+        pub logo_image_id: Option<String>,
+        pub linkedin_org_id: Option<String>,
+        pub created_at: i64,
+    }
 }
 
 const COLUMNS: &str =

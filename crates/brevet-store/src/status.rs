@@ -2,37 +2,41 @@
 //! primary key `(list_id, idx)` is what guarantees that no two credentials share an index), and
 //! the signed list credential as last published.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct StatusListRecord {
-    pub id: String,
-    pub org_id: String,
-    /// `revocation` or `suspension`.
-    pub purpose: String,
-    /// Number of entries (bits).
-    pub size: i64,
-    /// Number of indices handed out.
-    pub used: i64,
-    /// Bumped on every status change; the published copy is current when versions match.
-    pub version: i64,
-    pub published_json: Option<String>,
-    pub published_version: i64,
-    pub published_at: Option<i64>,
-    pub created_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct StatusListRecord {
+        pub id: String,
+        pub org_id: String,
+        /// `revocation` or `suspension`.
+        pub purpose: String,
+        /// Number of entries (bits).
+        pub size: i64,
+        /// Number of indices handed out.
+        pub used: i64,
+        /// Bumped on every status change; the published copy is current when versions match.
+        pub version: i64,
+        pub published_json: Option<String>,
+        pub published_version: i64,
+        pub published_at: Option<i64>,
+        pub created_at: i64,
+    }
 }
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct StatusEntryRecord {
-    pub list_id: String,
-    pub idx: i64,
-    pub credential_id: String,
-    pub purpose: String,
-    pub is_set: i64,
-    pub reason: Option<String>,
-    pub changed_at: Option<i64>,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct StatusEntryRecord {
+        pub list_id: String,
+        pub idx: i64,
+        pub credential_id: String,
+        pub purpose: String,
+        pub is_set: i64,
+        pub reason: Option<String>,
+        pub changed_at: Option<i64>,
+    }
 }
 
 const LIST_COLUMNS: &str = "id, org_id, purpose, size, used, version, published_json, published_version, published_at, created_at";
@@ -252,11 +256,20 @@ pub async fn entries_with_list_versions(
         .collect())
 }
 
-#[derive(FromRow)]
+/// A status entry with its list's version (one row of a JOIN).
 struct EntryWithVersion {
-    #[sqlx(flatten)]
     entry: StatusEntryRecord,
     version: i64,
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for EntryWithVersion {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(Self {
+            entry: <StatusEntryRecord as sqlx::FromRow<'r, sqlx::any::AnyRow>>::from_row(row)?,
+            version: row.try_get("version")?,
+        })
+    }
 }
 
 /// `(list id, version)` of every list a credential has an entry in (what its status depends on).

@@ -1,26 +1,30 @@
 //! People: user accounts (argon2 password hashes), their memberships and roles in organisations,
 //! login sessions, and single-use tokens (invitations, password resets).
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct UserRecord {
-    pub id: String,
-    pub email: String,
-    pub name: Option<String>,
-    pub password_hash: Option<String>,
-    pub created_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct UserRecord {
+        pub id: String,
+        pub email: String,
+        pub name: Option<String>,
+        pub password_hash: Option<String>,
+        pub created_at: i64,
+    }
 }
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct MembershipRecord {
-    pub org_id: String,
-    pub user_id: String,
-    /// `owner`, `issuer` or `viewer`.
-    pub role: String,
-    pub created_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MembershipRecord {
+        pub org_id: String,
+        pub user_id: String,
+        /// `owner`, `issuer` or `viewer`.
+        pub role: String,
+        pub created_at: i64,
+    }
 }
 
 pub async fn insert_user(conn: &mut AnyConnection, user: &UserRecord) -> Result<(), StoreError> {
@@ -133,18 +137,20 @@ pub async fn set_user_name(
     Ok(())
 }
 
-/// A login session: the cookie's token is stored only as its SHA-256.
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct SessionRecord {
-    pub token_hash: String,
-    pub user_id: String,
-    /// The synchronizer token every state-changing form must carry.
-    pub csrf_token: String,
-    /// The organisation the user is working in (the dashboard's switcher).
-    pub org_id: Option<String>,
-    pub created_at: i64,
-    /// The idle expiry, moved forward while the session is used.
-    pub expires_at: i64,
+row! {
+    /// A login session: the cookie's token is stored only as its SHA-256.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct SessionRecord {
+        pub token_hash: String,
+        pub user_id: String,
+        /// The synchronizer token every state-changing form must carry.
+        pub csrf_token: String,
+        /// The organisation the user is working in (the dashboard's switcher).
+        pub org_id: Option<String>,
+        pub created_at: i64,
+        /// The idle expiry, moved forward while the session is used.
+        pub expires_at: i64,
+    }
 }
 
 pub async fn insert_session(
@@ -242,18 +248,20 @@ pub async fn delete_expired_sessions(
     Ok(done.rows_affected())
 }
 
-/// A single-use secret sent by email: an invitation (`kind` = `invite`, with organisation and
-/// role) or a password reset (`kind` = `reset`). Stored only as the SHA-256 of the token.
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct OneTimeTokenRecord {
-    pub token_hash: String,
-    pub kind: String,
-    pub email: String,
-    pub org_id: Option<String>,
-    pub role: Option<String>,
-    pub created_at: i64,
-    pub expires_at: i64,
-    pub used_at: Option<i64>,
+row! {
+    /// A single-use secret sent by email: an invitation (`kind` = `invite`, with organisation and
+    /// role) or a password reset (`kind` = `reset`). Stored only as the SHA-256 of the token.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct OneTimeTokenRecord {
+        pub token_hash: String,
+        pub kind: String,
+        pub email: String,
+        pub org_id: Option<String>,
+        pub role: Option<String>,
+        pub created_at: i64,
+        pub expires_at: i64,
+        pub used_at: Option<i64>,
+    }
 }
 
 const TOKEN_COLUMNS: &str =
@@ -383,15 +391,17 @@ pub async fn expire_tokens_for_email(
     Ok(())
 }
 
-/// A member of an organisation: the membership and the user's email and name.
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct MemberRecord {
-    pub user_id: String,
-    pub email: String,
-    pub name: Option<String>,
-    pub role: String,
-    /// When the user joined the organisation.
-    pub created_at: i64,
+row! {
+    /// A member of an organisation: the membership and the user's email and name.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MemberRecord {
+        pub user_id: String,
+        pub email: String,
+        pub name: Option<String>,
+        pub role: String,
+        /// When the user joined the organisation.
+        pub created_at: i64,
+    }
 }
 
 const MEMBER_SELECT: &str = "SELECT m.user_id, u.email, u.name, m.role, m.created_at \

@@ -2,7 +2,7 @@
 //! bytes as received), whether each is shown publicly, and collections of items with their own
 //! public address.
 
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 
@@ -11,36 +11,40 @@ pub const SOURCE_ISSUED: &str = "issued";
 /// `source` of a credential imported from elsewhere (its bytes are in `payload`).
 pub const SOURCE_IMPORTED: &str = "imported";
 
-/// One thing a wallet holds.
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct WalletItemRecord {
-    pub id: String,
-    pub earner_id: String,
-    /// [`SOURCE_ISSUED`] or [`SOURCE_IMPORTED`].
-    pub source: String,
-    /// The public id of an issued credential (`/c/{id}`).
-    pub credential_id: Option<String>,
-    /// `ob3-json` (a VC JSON-LD credential), `vc11-json`, `vc-jwt`, `vc-jose`, `ob2-json`,
-    /// `ob2-jws` (the app names them).
-    pub format: String,
-    /// The bytes of an imported credential, as received.
-    pub payload: Option<Vec<u8>>,
-    /// `sha256:` + hex SHA-256 of the canonical credential (the app computes it): one copy per
-    /// wallet.
-    pub dedupe_key: String,
-    /// 1 when the earner hid it from the public.
-    pub hidden: i64,
-    pub added_at: i64,
+row! {
+    /// One thing a wallet holds.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct WalletItemRecord {
+        pub id: String,
+        pub earner_id: String,
+        /// [`SOURCE_ISSUED`] or [`SOURCE_IMPORTED`].
+        pub source: String,
+        /// The public id of an issued credential (`/c/{id}`).
+        pub credential_id: Option<String>,
+        /// `ob3-json` (a VC JSON-LD credential), `vc11-json`, `vc-jwt`, `vc-jose`, `ob2-json`,
+        /// `ob2-jws` (the app names them).
+        pub format: String,
+        /// The bytes of an imported credential, as received.
+        pub payload: Option<Vec<u8>>,
+        /// `sha256:` + hex SHA-256 of the canonical credential (the app computes it): one copy per
+        /// wallet.
+        pub dedupe_key: String,
+        /// 1 when the earner hid it from the public.
+        pub hidden: i64,
+        pub added_at: i64,
+    }
 }
 
-/// A named set of items with a public page.
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct CollectionRecord {
-    /// 128 random bits: the public address `/collections/{id}`.
-    pub id: String,
-    pub earner_id: String,
-    pub name: String,
-    pub created_at: i64,
+row! {
+    /// A named set of items with a public page.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct CollectionRecord {
+        /// 128 random bits: the public address `/collections/{id}`.
+        pub id: String,
+        pub earner_id: String,
+        pub name: String,
+        pub created_at: i64,
+    }
 }
 
 const ITEM_COLUMNS: &str =

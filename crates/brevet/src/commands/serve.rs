@@ -4,7 +4,9 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use super::config::Settings;
 use super::server_setup::{open_app_with, runtime};
@@ -25,20 +27,28 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Structured logs on standard error: text or JSON lines, filtered by `RUST_LOG`.
+/// Structured logs on standard error: text or JSON lines, filtered by `RUST_LOG` as a list of
+/// `target=level` directives and a bare default level (`info`, `brevet_app=debug,sqlx=warn`).
+/// (Span and field filters of `EnvFilter` are not supported: they would compile a regex engine
+/// into the binary for a feature a server's operators do not use.)
 fn init_logging(format: LogFormat) -> anyhow::Result<()> {
-    let filter = match std::env::var("RUST_LOG") {
-        Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(&directives)
-            .with_context(|| format!("RUST_LOG={directives:?} is not a valid filter"))?,
-        _ => EnvFilter::new(DEFAULT_LOG_FILTER),
+    let filter: Targets = match std::env::var("RUST_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => {
+            directives.trim().parse().with_context(|| {
+                format!("RUST_LOG={directives:?} is not a valid filter (expected e.g. info or brevet_app=debug,sqlx=warn)")
+            })?
+        }
+        _ => DEFAULT_LOG_FILTER
+            .parse()
+            .context("the default log filter")?,
     };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(false);
+    let registry = tracing_subscriber::registry().with(filter);
     let installed = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => registry.with(layer).try_init(),
+        LogFormat::Json => registry.with(layer.json().flatten_event(true)).try_init(),
     };
     installed.map_err(|error| anyhow::anyhow!("cannot set up logging: {error}"))
 }
