@@ -66,6 +66,10 @@ pub struct AppConfig {
     pub allow_private_network: bool,
     /// The `ttl` published on status lists, in milliseconds.
     pub status_list_ttl_ms: u64,
+    /// A JSON-LD processor that also serves the operator's contexts (`brevet serve --context
+    /// URL=FILE`, built with `brevet_core::contexts::linked_data_with`); `None` for the shared
+    /// one over the pinned contexts only.
+    pub linked_data: Option<Arc<LinkedData>>,
 }
 
 impl AppConfig {
@@ -74,6 +78,7 @@ impl AppConfig {
             base_url: base_url.trim_end_matches('/').to_owned(),
             allow_private_network: false,
             status_list_ttl_ms: 300_000,
+            linked_data: None,
         }
     }
 }
@@ -182,9 +187,12 @@ impl App {
         &self.inner.http
     }
 
-    /// The JSON-LD processor over the pinned contexts.
-    pub fn linked_data(&self) -> &'static LinkedData {
-        LinkedData::shared()
+    /// The JSON-LD processor over the pinned contexts (and the operator's, if any).
+    pub fn linked_data(&self) -> &LinkedData {
+        match &self.inner.config.linked_data {
+            Some(linked_data) => linked_data,
+            None => LinkedData::shared(),
+        }
     }
 
     /// Records an audit event (never secrets or email addresses in `detail`).

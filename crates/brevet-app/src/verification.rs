@@ -87,7 +87,7 @@ impl App {
     pub async fn verify(&self, credential: &Value) -> VerificationReport {
         let now = self.clock().now();
         let sources = self.prefetch(credential).await;
-        let report = run_verifier(credential, &sources, now);
+        let report = run_verifier(self.linked_data(), credential, &sources, now);
         self.events().verification(&report);
         report
     }
@@ -316,13 +316,14 @@ impl App {
 }
 
 fn run_verifier(
+    ld: &brevet_core::linked_data::LinkedData,
     credential: &Value,
     sources: &Prefetched,
     now: OffsetDateTime,
 ) -> VerificationReport {
     let env = VerifyEnv {
         now,
-        ld: brevet_core::linked_data::LinkedData::shared(),
+        ld,
         dids: sources,
         status_lists: sources,
     };

@@ -4,12 +4,16 @@
 //! This is the only source of contexts: no context is ever fetched. A context whose bytes no
 //! longer match their recorded digest is refused, so verification fails closed.
 
+mod operator;
+
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use brevet_jsonld::{DocumentLoader, LoadError, RemoteDocument};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+pub use operator::{OperatorContext, OperatorContextError, linked_data_with};
 
 /// One vendored context: its URL, its bytes and the SHA-256 (hex) recorded when vendored.
 #[derive(Clone, Copy, Debug)]
@@ -165,6 +169,13 @@ impl PinnedLoader {
     /// Whether this loader serves `url`: a pinned context or an extra document.
     pub fn serves(&self, url: &str) -> bool {
         self.extra.contains_key(url) || PINNED_CONTEXTS.iter().any(|pinned| pinned.url == url)
+    }
+
+    /// The URLs of the documents added with [`PinnedLoader::with_document`], sorted.
+    pub fn extra_urls(&self) -> Vec<&str> {
+        let mut urls: Vec<&str> = self.extra.keys().map(String::as_str).collect();
+        urls.sort_unstable();
+        urls
     }
 
     /// Adds a document served at `url` in addition to the pinned contexts.

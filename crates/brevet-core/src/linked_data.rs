@@ -35,6 +35,14 @@ pub struct LinkedData {
     config_templates: RwLock<Vec<ConfigTemplate>>,
 }
 
+impl std::fmt::Debug for LinkedData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkedData")
+            .field("extra_contexts", &self.loader.extra_urls())
+            .finish_non_exhaustive()
+    }
+}
+
 impl LinkedData {
     /// A processor over the pinned contexts plus the loader's extra documents.
     pub fn new(loader: PinnedLoader) -> Self {

@@ -165,6 +165,9 @@ pub(crate) struct SignArgs {
     /// The unsigned credential (JSON); `-` or nothing reads standard input.
     #[arg(value_name = "IN")]
     pub(crate) input: Option<PathBuf>,
+    /// Serve FILE as the JSON-LD context URL, beside the pinned ones (repeatable).
+    #[arg(long = "context", value_name = "URL=FILE")]
+    pub(crate) contexts: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +191,9 @@ pub(crate) struct VerifyArgs {
     /// Use FILE as the DID document of DID (repeatable).
     #[arg(long = "did-doc", value_name = "DID=FILE")]
     pub(crate) did_docs: Vec<String>,
+    /// Serve FILE as the JSON-LD context URL, beside the pinned ones (repeatable).
+    #[arg(long = "context", value_name = "URL=FILE")]
+    pub(crate) contexts: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -73,6 +73,11 @@ pub(crate) struct ServeArgs {
     /// The From address of Brevet's mail [default: brevet@ + the base URL's host].
     #[arg(long, env = "BREVET_MAIL_FROM")]
     pub(crate) mail_from: Option<String>,
+    /// Serve FILE as the JSON-LD context URL, beside the pinned ones (repeatable): a vocabulary
+    /// of your own for credentials issued or verified through the API. Read once at start-up,
+    /// never fetched; every server sharing a database needs the same ones.
+    #[arg(long = "context", value_name = "URL=FILE")]
+    pub(crate) contexts: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod cli;
 mod cli_server;
 mod clock;
 mod commands;
+mod contexts;
 mod input;
 mod report;
 mod sample;

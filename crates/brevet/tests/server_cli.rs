@@ -212,6 +212,11 @@ struct Served {
 }
 
 fn serve(data_dir: &Path) -> Served {
+    serve_with(data_dir, &[])
+}
+
+/// [`serve`] with more arguments.
+fn serve_with(data_dir: &Path, extra: &[&str]) -> Served {
     let mut child = command()
         .args([
             "serve",
@@ -222,6 +227,7 @@ fn serve(data_dir: &Path) -> Served {
             "--data-dir",
             data_dir.to_str().unwrap(),
         ])
+        .args(extra)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -464,4 +470,90 @@ fn master_key_rotation_reseals_and_replaces_the_generated_key() {
     );
     assert_eq!(header_of(&file)["master_key_ids"], json!([new.id()]));
     assert_exit(&org_create(&dir, "second", &[]), 0);
+}
+
+/// `serve --context URL=FILE`: credentials using the operator's vocabulary are issued and
+/// verified through the VC-API; an unknown context is still refused; the log names the context
+/// and its SHA-256; a context that would replace a pinned one stops the server at start-up.
+#[test]
+fn serve_takes_the_operators_contexts() {
+    let dir = scratch("serve-context");
+    let created = org_create(&dir, "vocab", &[]);
+    assert_exit(&created, 0);
+    let org: Value = serde_json::from_str(&stdout(&created)).unwrap();
+    let api_key = org["api_key"].as_str().unwrap();
+    let url = "https://vocab.example.org/skills/v1";
+    let file = dir.join("skills.jsonld");
+    let context = r#"{"@context": {"SkillCredential": "https://vocab.example.org/skills#SkillCredential", "level": "https://vocab.example.org/skills#level"}}"#;
+    std::fs::write(&file, context).unwrap();
+    let pair = format!("{url}={}", file.display());
+
+    let pinned = format!("https://www.w3.org/ns/credentials/v2={}", file.display());
+    let refused = run(&[
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--context",
+        &pinned,
+    ]);
+    assert_exit(&refused, 2);
+    assert!(
+        stderr(&refused).contains("cannot be replaced"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let served = serve_with(&dir, &["--context", &pair]);
+    let agent = agent();
+    let issue = |context: &str| {
+        let body = json!({"credential": {
+            "@context": ["https://www.w3.org/ns/credentials/v2", context],
+            "type": ["VerifiableCredential", "SkillCredential"],
+            "credentialSubject": {"id": "did:example:learner", "level": "expert"}
+        }});
+        agent
+            .post(&format!("{}/credentials/issue", served.base_url))
+            .header("authorization", &format!("Bearer {api_key}"))
+            .header("content-type", "application/json")
+            .send(body.to_string())
+            .unwrap()
+    };
+    let mut issued = issue(url);
+    let status = issued.status();
+    let body = issued.body_mut().read_to_string().unwrap();
+    assert_eq!(status, 201, "{body}");
+    let issued: Value = serde_json::from_str(&body).unwrap();
+    let mut unknown = issue("https://unknown.example.org/v1");
+    assert_eq!(unknown.status(), 422);
+    let unknown = unknown.body_mut().read_to_string().unwrap();
+    assert!(unknown.contains("unknown.example.org"), "{unknown}");
+
+    let mut verified = agent
+        .post(&format!("{}/credentials/verify", served.base_url))
+        .header("content-type", "application/json")
+        .send(json!({"verifiableCredential": issued["verifiableCredential"]}).to_string())
+        .unwrap();
+    let status = verified.status();
+    let body = verified.body_mut().read_to_string().unwrap();
+    assert_eq!(status, 200, "{body}");
+
+    let (code, errors) = served.stop();
+    assert_eq!(code, Some(0), "{errors}");
+    let digest = sha256_hex(context.as_bytes());
+    assert!(
+        errors.lines().any(|line| line.contains("operator context")
+            && line.contains(url)
+            && line.contains(&digest)),
+        "{errors}"
+    );
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

@@ -21,7 +21,7 @@ pub(crate) fn rotate(args: &MasterKeyRotateArgs) -> Result<ExitCode, Failure> {
     let runtime = runtime().or_exit(Status::Unreadable)?;
     let resealed = runtime
         .block_on(async {
-            let app = open_app_with(&settings).await?;
+            let app = open_app_with(&settings, None).await?;
             let result = app.rotate_master_key(&new_key).await;
             app.store().close().await;
             result.map_err(|error| anyhow::anyhow!("{error}"))

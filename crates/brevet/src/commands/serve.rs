@@ -54,7 +54,15 @@ fn init_logging(format: LogFormat) -> anyhow::Result<()> {
 }
 
 async fn serve(settings: &Settings, args: &ServeArgs) -> anyhow::Result<()> {
-    let app = open_app_with(settings).await?;
+    let contexts = crate::contexts::operator_contexts(&args.contexts)?;
+    for context in &contexts {
+        tracing::info!(
+            url = context.url(),
+            sha256 = context.sha256(),
+            "operator context"
+        );
+    }
+    let app = open_app_with(settings, crate::contexts::linked_data(&contexts)?).await?;
     let mail_from = args
         .mail_from
         .clone()

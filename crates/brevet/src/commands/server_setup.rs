@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use brevet_app::master_key::{MASTER_KEY_FILE, MasterKey};
 use brevet_app::{App, AppConfig, SystemClock};
+use brevet_core::linked_data::LinkedData;
 use brevet_store::Store;
 
 use super::config::Settings;
@@ -14,11 +15,14 @@ use crate::cli_server::ServerOptions;
 
 /// Opens the store and the master key and builds the application.
 pub(crate) async fn open_app(options: &ServerOptions) -> anyhow::Result<App> {
-    open_app_with(&Settings::resolve(options)?).await
+    open_app_with(&Settings::resolve(options)?, None).await
 }
 
 /// [`open_app`] over resolved settings.
-pub(crate) async fn open_app_with(settings: &Settings) -> anyhow::Result<App> {
+pub(crate) async fn open_app_with(
+    settings: &Settings,
+    linked_data: Option<Arc<LinkedData>>,
+) -> anyhow::Result<App> {
     let base_url = settings.base_url();
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         bail!("--base-url must start with http:// or https://, got {base_url:?}");
@@ -27,6 +31,7 @@ pub(crate) async fn open_app_with(settings: &Settings) -> anyhow::Result<App> {
     let master = master_key(settings, &store)?;
     let mut config = AppConfig::new(&base_url);
     config.allow_private_network = settings.allow_private_network;
+    config.linked_data = linked_data;
     Ok(App::new(store, config, master, Arc::new(SystemClock)))
 }
 

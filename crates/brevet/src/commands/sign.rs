@@ -19,6 +19,9 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitCode, Failure> {
     let key_file = read_key_file(&args.key).or_exit(Status::Unreadable)?;
     let unsigned =
         read_json(args.input.as_deref(), "the credential").or_exit(Status::Unreadable)?;
+    let contexts = crate::contexts::operator_contexts(&args.contexts)
+        .and_then(|contexts| crate::contexts::linked_data(&contexts))
+        .or_exit(Status::Unreadable)?;
     let created = format_now_like(crate::clock::now());
     let signed = sign_credential_with_method(
         &unsigned,
@@ -26,7 +29,7 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitCode, Failure> {
         &key_file.id,
         cryptosuite(args.suite),
         &created,
-        LinkedData::shared(),
+        contexts.as_deref().unwrap_or_else(|| LinkedData::shared()),
     )
     .context("refused to sign")
     .or_exit(Status::Invalid)?;

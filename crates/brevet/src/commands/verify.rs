@@ -24,10 +24,13 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     };
     let sources = CliSources::new(&args.did_docs, &args.status_lists, args.offline)
         .or_exit(Status::Unreadable)?;
+    let contexts = crate::contexts::operator_contexts(&args.contexts)
+        .and_then(|contexts| crate::contexts::linked_data(&contexts))
+        .or_exit(Status::Unreadable)?;
     let credential = read_credential(args.input.as_deref()).or_exit(Status::Unreadable)?;
     let env = VerifyEnv {
         now,
-        ld: LinkedData::shared(),
+        ld: contexts.as_deref().unwrap_or_else(|| LinkedData::shared()),
         dids: &sources,
         status_lists: &sources,
     };
