@@ -17,7 +17,9 @@
 # interop/tls-proxy.mjs (the suites reach endpoints and status lists over https only); writes
 # each suite's localConfig.cjs (the organisation's did:web as issuer id, its API key as a
 # Bearer header); runs mocha with the spec reporter; prints "N passed, N failed" per suite.
-# Nothing it fetches or writes is part of the repository. Needs node, npm, openssl.
+# The W3C examples context is given to the server with --context from the shared vectors
+# (BREVET_VECTORS, default ../shared/vectors). Nothing it fetches or writes is part of the
+# repository. Needs node, npm, openssl.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,8 +73,20 @@ ORG_JSON="$("$BREVET" org create --name "W3C test suites" --slug w3c --admin-ema
 DID="$(node -e 'console.log(JSON.parse(process.argv[1]).did)' "$ORG_JSON")"
 API_KEY="$(node -e 'console.log(JSON.parse(process.argv[1]).api_key)' "$ORG_JSON")"
 
+# The suites' inputs use the W3C examples context, which Brevet does not embed (it is on no
+# registry); it is given as an operator context from the shared vectors when they are present.
+VECTORS="${BREVET_VECTORS:-$ROOT/../shared/vectors}"
+EXAMPLES_V2="https://www.w3.org/ns/credentials/examples/v2"
+CONTEXT_ARGS=()
+if [[ -f "$VECTORS/contexts/index.json" ]]; then
+  EXAMPLES_FILE="$(node -e 'const i = require(process.argv[1]); console.log(i[process.argv[2]].file)' \
+    "$VECTORS/contexts/index.json" "$EXAMPLES_V2")"
+  CONTEXT_ARGS=(--context "$EXAMPLES_V2=$VECTORS/contexts/$EXAMPLES_FILE")
+else
+  echo "no $VECTORS/contexts/index.json: serving without the examples context" >&2
+fi
 "$BREVET" serve --data-dir "$WORK/data" --bind "127.0.0.1:$BREVET_PORT" --base-url "$BASE_URL" \
-  > "$WORK/serve.log" 2>&1 &
+  "${CONTEXT_ARGS[@]}" > "$WORK/serve.log" 2>&1 &
 PIDS+=($!)
 node "$ROOT/interop/tls-proxy.mjs" --listen "$HTTPS_PORT" --cert "$WORK/cert.pem" --key "$WORK/key.pem" \
   --target "http://127.0.0.1:$BREVET_PORT" > "$WORK/proxy.log" 2>&1 &

@@ -89,7 +89,13 @@ async fn an_earner_imports_a_pasted_credential_and_sees_it_listed() {
         browser.text(&format!("#imported-label-{id}")).await,
         "Imported"
     );
-    assert!(!browser.source().await.contains("<script"), "no script");
+    // The only script is Brevet's copy-button script (the share actions of issued credentials).
+    let source = browser.source().await;
+    assert_eq!(source.matches("<script").count(), 1, "one script");
+    assert!(
+        source.contains(r#"src="/static/share.js""#),
+        "the script is share.js"
+    );
     // Imported credentials are not offered for collections.
     assert!(!browser.exists(&format!("#pick-{id}")).await);
     browser.close().await;
