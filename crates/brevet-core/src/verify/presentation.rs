@@ -3,7 +3,8 @@
 //!
 //! [`check_presentation`] reports `syntax` (a VC 2.0 / 1.1 presentation: base context first,
 //! `type` includes `VerifiablePresentation`, `holder` and `id` are URLs, every embedded
-//! credential is an object), `context` (pinned contexts only, as for credentials), `proof` (each
+//! credential is an object), `context` (pinned contexts, and top-level inline context objects:
+//! see [`context_policy`]), `proof` (each
 //! Data Integrity proof verifies with purpose `authentication`, its `challenge` and `domain` are
 //! the ones the verifier asked for (`INVALID_CHALLENGE_ERROR`, `INVALID_DOMAIN_ERROR`), and
 //! `created <= now <= expires`) and `holder-key` (the proof's key is listed under
@@ -207,19 +208,16 @@ fn check_syntax(presentation: &Value) -> Result<String, String> {
     Ok(summary)
 }
 
-/// Inline contexts only when every proof is eddsa-jcs-2022, as for credentials.
-fn context_policy(presentation: &Value) -> ContextPolicy {
-    let proofs = proof::list_proofs(presentation);
-    let all_jcs = !proofs.is_empty()
-        && proofs.iter().all(|proof| {
-            proof.get("cryptosuite").and_then(Value::as_str)
-                == Some(Cryptosuite::EddsaJcs2022.name())
-        });
-    if all_jcs {
-        ContextPolicy::AllowInline
-    } else {
-        ContextPolicy::PinnedOnly
-    }
+/// A presentation may carry top-level inline context objects under either suite, unlike a
+/// credential. The swap that makes an inline context dangerous under RDFC (relabel two terms and
+/// their JSON keys together: same RDF, different reading, catalogue DI-05) cannot reach what
+/// Brevet reads from a presentation: `type`, `holder`, `verifiableCredential` and the proof's
+/// options are protected terms of the base context, which no later context may redefine, and
+/// the holder's own extra terms are neither shown nor used. The credentials inside keep the
+/// credential rules: their `@context`s (nested here) must be pinned, and each is verified on its
+/// own. (The W3C VC 2.0 suite presents such presentations, signed with eddsa-rdfc-2022.)
+fn context_policy(_presentation: &Value) -> ContextPolicy {
+    ContextPolicy::AllowInline
 }
 
 /// The holder's id: `holder` when a string, else `holder.id`.

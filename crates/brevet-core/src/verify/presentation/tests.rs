@@ -222,3 +222,56 @@ fn malformed_presentations_fail_syntax_or_context() {
     );
     assert!(!check_presentation(&json!("text"), &nothing, &env()).verified);
 }
+
+/// Top-level inline contexts are accepted on a presentation signed with eddsa-rdfc-2022 (they
+/// cannot redefine the protected terms Brevet reads), while the credentials inside keep the
+/// credential rule: an inline context in an embedded credential fails the context check.
+#[test]
+fn a_presentation_may_carry_inline_contexts_but_its_credentials_may_not() {
+    let key = holder_key();
+    let mut unsigned = unsigned_presentation(&key.did_key());
+    unsigned["@context"] = json!([
+        "https://www.w3.org/ns/credentials/v2",
+        {"ExamplePresentation": "https://example.org/#ExamplePresentation"}
+    ]);
+    unsigned["type"] = json!(["VerifiablePresentation", "ExamplePresentation"]);
+    let presented = sign(&unsigned, &key, |_| {});
+    let report = check_presentation(&presented, &expecting(), &env());
+    assert!(report.verified, "{report:?}");
+
+    // An inline context that maps `holder` elsewhere changes nothing: the VerifiablePresentation
+    // type's protected definition applies inside the presentation, so the signed RDF, and the
+    // meaning of `holder`, stay the same (the proof still verifies, for the same holder).
+    let mut redefining = presented.clone();
+    redefining["@context"][1] = json!({
+        "ExamplePresentation": "https://example.org/#ExamplePresentation",
+        "holder": "https://attacker.example/holder"
+    });
+    let report = check_presentation(&redefining, &expecting(), &env());
+    assert!(report.verified, "{report:?}");
+    assert_eq!(
+        LinkedData::shared()
+            .canonical_nquads(&without_proof(&redefining))
+            .unwrap(),
+        LinkedData::shared()
+            .canonical_nquads(&without_proof(&presented))
+            .unwrap()
+    );
+
+    let mut inline_inside = unsigned.clone();
+    inline_inside["verifiableCredential"][0]["@context"] = json!([
+        "https://www.w3.org/ns/credentials/v2",
+        {"Extra": "https://example.org/#Extra"}
+    ]);
+    let report = check_presentation(&inline_inside, &PresentationExpectations::default(), &env());
+    assert_eq!(
+        report.outcome(PresentationCheckName::Context),
+        Some(Outcome::Failed)
+    );
+}
+
+fn without_proof(document: &Value) -> Value {
+    let mut document = document.clone();
+    document.as_object_mut().unwrap().remove("proof");
+    document
+}
