@@ -4,7 +4,7 @@
 //! [`check_presentation`] reports `syntax` (a VC 2.0 / 1.1 presentation: base context first,
 //! `type` includes `VerifiablePresentation`, `holder` and `id` are URLs, every embedded
 //! credential is an object), `context` (pinned contexts, and top-level inline context objects:
-//! see [`context_policy`]), `proof` (each
+//! see [`PRESENTATION_CONTEXTS`]), `proof` (each
 //! Data Integrity proof verifies with purpose `authentication`, its `challenge` and `domain` are
 //! the ones the verifier asked for (`INVALID_CHALLENGE_ERROR`, `INVALID_DOMAIN_ERROR`), and
 //! `created <= now <= expires`) and `holder-key` (the proof's key is listed under
@@ -27,7 +27,7 @@ use super::report::Outcome;
 use super::sources::SourceError;
 use crate::did::{did_of_url, resolve_did_key, resolve_verification_key};
 use crate::model::iri::is_absolute_url;
-use crate::proof::{self, Cryptosuite, ProofError};
+use crate::proof::{self, ProofError};
 
 /// The proof purpose of a presentation proof.
 pub const AUTHENTICATION: &str = "authentication";
@@ -136,7 +136,7 @@ pub fn check_presentation(
             format!("{MALFORMED}: {reason}"),
         ),
     };
-    let context = match check_contexts_with(presentation, env.ld, context_policy(presentation)) {
+    let context = match check_contexts_with(presentation, env.ld, PRESENTATION_CONTEXTS) {
         Ok(urls) => PresentationCheck::new(
             Name::Context,
             Outcome::Passed,
@@ -216,9 +216,7 @@ fn check_syntax(presentation: &Value) -> Result<String, String> {
 /// the holder's own extra terms are neither shown nor used. The credentials inside keep the
 /// credential rules: their `@context`s (nested here) must be pinned, and each is verified on its
 /// own. (The W3C VC 2.0 suite presents such presentations, signed with eddsa-rdfc-2022.)
-fn context_policy(_presentation: &Value) -> ContextPolicy {
-    ContextPolicy::AllowInline
-}
+const PRESENTATION_CONTEXTS: ContextPolicy = ContextPolicy::AllowInline;
 
 /// The holder's id: `holder` when a string, else `holder.id`.
 fn holder_id(presentation: &Value) -> Option<&str> {
