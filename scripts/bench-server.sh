@@ -13,8 +13,13 @@ WORK="$(mktemp -d)"
 trap 'kill "${SERVER_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
-cargo build --release -q -p brevet
-BIN=target/release/brevet
+# BREVET_BENCH_BIN names a binary to measure instead of building the release one.
+if [[ -n "${BREVET_BENCH_BIN:-}" ]]; then
+  BIN="$BREVET_BENCH_BIN"
+else
+  cargo build --release -q -p brevet
+  BIN="${CARGO_TARGET_DIR:-target}/release/brevet"
+fi
 
 ORG_JSON=$("$BIN" org create --name "Bench College" --slug bench --admin-email bench@example.org \
   --data-dir "$WORK/data" --bind "127.0.0.1:$PORT")

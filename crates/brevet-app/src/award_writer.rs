@@ -5,7 +5,8 @@
 //!
 //! Per award, inside the batch: the signing key must still be active (a retired key never
 //! signs), its status indices must still be free (they are claimed, and given back if the
-//! second one is taken), then the credential and its audit entry are inserted. An award whose
+//! second one is taken), then the credential, its audit entry and its claim link (for an email
+//! recipient) are inserted. An award whose
 //! key was retired or whose index was taken meanwhile is not written and is told to start
 //! again. If the batch fails as a whole, each award is written again in a transaction of its
 //! own, so that one award's failure is only its own.
@@ -14,6 +15,7 @@ use std::sync::OnceLock;
 
 use brevet_store::audit::{self, AuditRecord};
 use brevet_store::credentials::{self, CredentialRecord};
+use brevet_store::earners::{self, WalletTokenRecord};
 use brevet_store::status::{self, StatusEntryRecord};
 use brevet_store::{AnyConnection, Store, StoreError, keys};
 use tokio::sync::{mpsc, oneshot};
@@ -35,6 +37,8 @@ pub(crate) struct AwardWrite {
     pub audit: AuditRecord,
     /// The signing key, which must still be active when the award is stored.
     pub key_id: String,
+    /// The claim link mailed to an email recipient, stored with the award.
+    pub claim: Option<WalletTokenRecord>,
 }
 
 /// What became of an award handed to the writer.
@@ -167,5 +171,8 @@ async fn store_one(
     }
     credentials::insert(conn, &write.record).await?;
     audit::insert(conn, &write.audit).await?;
+    if let Some(claim) = &write.claim {
+        earners::insert_token(conn, claim).await?;
+    }
     Ok(WriteOutcome::Committed)
 }

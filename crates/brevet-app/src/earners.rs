@@ -109,25 +109,54 @@ impl App {
         credential_id: Option<&str>,
         ttl_secs: i64,
     ) -> Result<String, AppError> {
-        let now = self.now_unix();
-        // Housekeeping: links that expired a week ago are forgotten.
-        earners::delete_expired_tokens(conn, now - 7 * 24 * 3600).await?;
-        let token = ids::new_secret("brw");
-        earners::insert_token(
-            conn,
-            &WalletTokenRecord {
-                token_hash: ids::sha256_hex(&token),
-                purpose: purpose.to_owned(),
-                email: email.to_owned(),
-                earner_id: earner_id.map(str::to_owned),
-                credential_id: credential_id.map(str::to_owned),
-                created_at: now,
-                expires_at: now + ttl_secs,
-                used_at: None,
-            },
-        )
-        .await?;
+        self.forget_expired_tokens(conn).await?;
+        let (token, record) =
+            self.new_wallet_token(purpose, email, earner_id, credential_id, ttl_secs);
+        earners::insert_token(conn, &record).await?;
         Ok(token)
+    }
+
+    /// A new single-use link: the secret to mail, and the record (its SHA-256) to store.
+    pub(crate) fn new_wallet_token(
+        &self,
+        purpose: &str,
+        email: &str,
+        earner_id: Option<&str>,
+        credential_id: Option<&str>,
+        ttl_secs: i64,
+    ) -> (String, WalletTokenRecord) {
+        let now = self.now_unix();
+        let token = ids::new_secret("brw");
+        let record = WalletTokenRecord {
+            token_hash: ids::sha256_hex(&token),
+            purpose: purpose.to_owned(),
+            email: email.to_owned(),
+            earner_id: earner_id.map(str::to_owned),
+            credential_id: credential_id.map(str::to_owned),
+            created_at: now,
+            expires_at: now + ttl_secs,
+            used_at: None,
+        };
+        (token, record)
+    }
+
+    /// Housekeeping: links that expired a week ago are forgotten, at most once an hour per
+    /// process (the delete scans the table, so it is not run for every link).
+    async fn forget_expired_tokens(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
+        use std::sync::atomic::Ordering;
+        let now = self.now_unix();
+        let last = self.inner.tokens_forgotten_at.load(Ordering::Relaxed);
+        if now - last < 3600
+            || self
+                .inner
+                .tokens_forgotten_at
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return Ok(());
+        }
+        earners::delete_expired_tokens(conn, now - 7 * 24 * 3600).await?;
+        Ok(())
     }
 
     /// What a wallet link is for, without using it; an unknown, used or expired link is

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
+use crate::earners::{CLAIM_TTL_SECS, PURPOSE_CLAIM};
 use crate::{App, AppError, Principal, clock, ids};
 
 mod storing;
@@ -174,9 +175,21 @@ impl App {
             superseded_by: None,
             source: "award".to_owned(),
         };
+        // The claim link the award mail carries is stored with the award (no write of its own).
+        let claim = match (&recipient.email, self.mailer()) {
+            (Some(email), Some(_)) => Some(self.new_wallet_token(
+                PURPOSE_CLAIM,
+                email,
+                None,
+                Some(&public_id),
+                CLAIM_TTL_SECS,
+            )),
+            _ => None,
+        };
+        let claim_record = claim.as_ref().map(|(_, record)| record);
         let grouped = match &request.supersedes {
             None => {
-                self.award_grouped(principal, &org, &unsigned, &record, now)
+                self.award_grouped(principal, &org, &unsigned, &record, claim_record, now)
                     .await?
             }
             // A reissue revokes the old credential in the same transaction.
@@ -185,14 +198,14 @@ impl App {
         let signed = match grouped {
             Some(signed) => signed,
             None => {
-                self.award_in_transaction(principal, &org, unsigned, record, now)
+                self.award_in_transaction(principal, &org, unsigned, record, claim_record, now)
                     .await?
             }
         };
         self.events().award();
-        if recipient.email.is_some() {
+        if let Some((token, _)) = claim {
             // After the commit, in the background: mail never delays or fails an award.
-            self.announce_award(&public_id);
+            self.announce_award(&public_id, token);
         }
         if request.supersedes.is_some() {
             self.events().status_change("revocation", true);

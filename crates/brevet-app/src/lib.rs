@@ -105,6 +105,8 @@ struct Inner {
     previews: preview::Previews,
     /// Counts organisation profile edits (see [`App::org_profile_generation`]).
     org_profile_generation: std::sync::atomic::AtomicU64,
+    /// When expired wallet links were last deleted (unix seconds; see `earners`).
+    tokens_forgotten_at: std::sync::atomic::AtomicI64,
 }
 
 impl App {
@@ -126,6 +128,7 @@ impl App {
                 award_writer: award_writer::AwardWriter::default(),
                 previews: preview::Previews::default(),
                 org_profile_generation: std::sync::atomic::AtomicU64::new(0),
+                tokens_forgotten_at: std::sync::atomic::AtomicI64::new(i64::MIN / 2),
             }),
         }
     }

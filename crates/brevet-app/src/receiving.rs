@@ -5,11 +5,12 @@
 //! The mail goes out after the award's transaction has committed, from a background task: an
 //! SMTP exchange can take seconds (or time out), and the award must neither wait for it nor fail
 //! because of it. A failure is logged (without the address or the link) and the award stands;
-//! the earner can still ask for a sign-in link on the wallet's sign-in page.
+//! the earner can still ask for a sign-in link on the wallet's sign-in page. The claim link itself
+//! is stored with the award, in its transaction (grouped with other awards by the award writer),
+//! so a mail costs no database write of its own.
 
 use brevet_store::{StoreError, achievements, credentials, orgs};
 
-use crate::earners::{CLAIM_TTL_SECS, PURPOSE_CLAIM};
 use crate::mail::OutgoingMail;
 use crate::{App, AppError};
 
@@ -32,7 +33,8 @@ impl App {
     /// Mails the recipient of a newly awarded credential, in the background. Call after the
     /// award's transaction committed. Does nothing for a credential without an email recipient
     /// or when mail is not configured.
-    pub(crate) fn announce_award(&self, credential_id: &str) {
+    /// `claim_token` is the secret of the claim link stored with the award.
+    pub(crate) fn announce_award(&self, credential_id: &str, claim_token: String) {
         if self.mailer().is_none() {
             tracing::debug!("no award mail: mail is not configured");
             return;
@@ -40,7 +42,7 @@ impl App {
         let app = self.clone();
         let credential_id = credential_id.to_owned();
         tokio::spawn(async move {
-            if let Err(error) = app.send_award_mail(&credential_id).await {
+            if let Err(error) = app.send_award_mail(&credential_id, &claim_token).await {
                 tracing::error!(
                     %error,
                     credential = %credential_id,
@@ -50,7 +52,7 @@ impl App {
         });
     }
 
-    async fn send_award_mail(&self, credential_id: &str) -> Result<(), AppError> {
+    async fn send_award_mail(&self, credential_id: &str, token: &str) -> Result<(), AppError> {
         let Some(mailer) = self.mailer() else {
             return Ok(());
         };
@@ -71,18 +73,6 @@ impl App {
         let Some(email) = record.recipient_email.clone() else {
             return Ok(());
         };
-        let mut tx = self.store().begin().await?;
-        let token = self
-            .insert_wallet_token(
-                &mut tx,
-                PURPOSE_CLAIM,
-                &email,
-                None,
-                Some(&record.id),
-                CLAIM_TTL_SECS,
-            )
-            .await?;
-        tx.commit().await.map_err(StoreError::from)?;
         let notice = AwardNotice {
             to: email,
             recipient_name: record.recipient_name.clone(),
@@ -90,7 +80,7 @@ impl App {
             org_logo_url: org.logo_image_id.as_deref().map(|id| self.image_url(id)),
             achievement_name: record.achievement_name.clone(),
             achievement_image_url: image_id.as_deref().map(|id| self.image_url(id)),
-            claim_url: self.wallet_link_url(&token),
+            claim_url: self.wallet_link_url(token),
             page_url: self.credential_page_url(&record.id),
         };
         mailer

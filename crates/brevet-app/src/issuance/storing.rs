@@ -1,11 +1,13 @@
 //! Signing and storing an award: grouped (signed outside any transaction, stored by the
 //! group-committing award writer) or, when a status list must be created or an old credential
-//! revoked, in one transaction of its own.
+//! revoked, in one transaction of its own. Either way the claim link mailed to an email recipient
+//! is stored with the award.
 
 use brevet_core::issue::sign_credential_with_method;
 use brevet_core::proof::Cryptosuite;
 use brevet_store::StoreError;
 use brevet_store::credentials::{self, CredentialRecord};
+use brevet_store::earners::{self, WalletTokenRecord};
 use brevet_store::orgs::OrgRecord;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -30,6 +32,7 @@ impl App {
         org: &OrgRecord,
         unsigned: &Value,
         record: &CredentialRecord,
+        claim: Option<&WalletTokenRecord>,
         now: OffsetDateTime,
     ) -> Result<Option<Value>, AppError> {
         let (lists, mut key) = {
@@ -81,6 +84,7 @@ impl App {
                     None,
                 ),
                 key_id: key.key_id.clone(),
+                claim: claim.cloned(),
             };
             match self.inner.award_writer.write(self.store(), write).await? {
                 WriteOutcome::Committed => return Ok(Some(signed)),
@@ -104,6 +108,7 @@ impl App {
         org: &OrgRecord,
         mut unsigned: Value,
         record: CredentialRecord,
+        claim: Option<&WalletTokenRecord>,
         now: OffsetDateTime,
     ) -> Result<Value, AppError> {
         let public_id = record.id.clone();
@@ -127,6 +132,9 @@ impl App {
         let json = serde_json::to_string(&signed).map_err(|e| AppError::Internal(e.to_string()))?;
         let record = CredentialRecord { json, ..record };
         credentials::insert(&mut tx, &record).await?;
+        if let Some(claim) = claim {
+            earners::insert_token(&mut tx, claim).await?;
+        }
         if let Some(old) = &record.supersedes {
             credentials::mark_superseded(&mut tx, old, &public_id).await?;
             self.change_status(&mut tx, old, "revocation", true, Some("superseded"))
