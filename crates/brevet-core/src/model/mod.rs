@@ -15,6 +15,7 @@ pub mod iri;
 mod lookup;
 pub mod ob3;
 mod ob3_rules;
+mod related_resources;
 pub mod sample;
 mod vc_rules;
 
