@@ -5,6 +5,7 @@
 pub mod credential_page;
 pub mod dashboard;
 pub mod home;
+mod multipart;
 pub mod page_cache;
 pub mod qr;
 pub mod session;

@@ -7,7 +7,7 @@
 //! guarded client. Brevet's own issuers and status lists are read from the store.
 
 use axum::Router;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
@@ -200,29 +200,11 @@ async fn read_multipart(
     request: Request,
     state: &AppState,
 ) -> Result<Submitted, (StatusCode, String)> {
-    let mut multipart = Multipart::from_request(request, state)
-        .await
-        .map_err(|rejection| (rejection.status(), rejection.body_text()))?;
-    let mut text = Vec::new();
-    let mut file = Vec::new();
-    let mut url = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|error| (error.status(), error.body_text()))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|error| (error.status(), error.body_text()))?;
-        match name.as_str() {
-            TEXT_FIELD => text = bytes.to_vec(),
-            FILE_FIELD => file = bytes.to_vec(),
-            URL_FIELD => url = bytes.to_vec(),
-            _ => {}
-        }
-    }
+    let mut fields =
+        crate::web::multipart::named_fields(request, state, &[TEXT_FIELD, FILE_FIELD, URL_FIELD])
+            .await?;
+    let mut take = |name: &str| fields.remove(name).unwrap_or_default();
+    let (text, file, url) = (take(TEXT_FIELD), take(FILE_FIELD), take(URL_FIELD));
     Ok(match non_empty(file) {
         Submitted::Nothing => match non_empty(text) {
             Submitted::Nothing => url_or_nothing(&String::from_utf8_lossy(&url)),

@@ -7,7 +7,7 @@
 //! ([`imported_views`]) is the verifier's verdict of the moment, with their text made inert.
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -166,28 +166,19 @@ async fn read_form(request: Request, state: &AppState) -> Result<ImportForm, (St
             url: form.url,
         });
     }
-    let mut multipart = Multipart::from_request(request, state)
-        .await
-        .map_err(|rejection| (rejection.status(), rejection.body_text()))?;
-    let mut form = ImportForm::default();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|error| (error.status(), error.body_text()))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|error| (error.status(), error.body_text()))?;
-        match name.as_str() {
-            CSRF_FIELD => form.csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            TEXT_FIELD => form.text = bytes.to_vec(),
-            FILE_FIELD => form.file = bytes.to_vec(),
-            URL_FIELD => form.url = String::from_utf8_lossy(&bytes).into_owned(),
-            _ => {}
-        }
-    }
+    let mut fields = crate::web::multipart::named_fields(
+        request,
+        state,
+        &[CSRF_FIELD, TEXT_FIELD, FILE_FIELD, URL_FIELD],
+    )
+    .await?;
+    let mut take = |name: &str| fields.remove(name).unwrap_or_default();
+    let form = ImportForm {
+        csrf: String::from_utf8_lossy(&take(CSRF_FIELD)).into_owned(),
+        text: take(TEXT_FIELD),
+        file: take(FILE_FIELD),
+        url: String::from_utf8_lossy(&take(URL_FIELD)).into_owned(),
+    };
     Ok(form)
 }
 
