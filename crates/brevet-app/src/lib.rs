@@ -107,6 +107,8 @@ struct Inner {
     org_profile_generation: std::sync::atomic::AtomicU64,
     /// When expired wallet links were last deleted (unix seconds; see `earners`).
     tokens_forgotten_at: std::sync::atomic::AtomicI64,
+    /// The last check of each imported wallet item (see `wallet_import`).
+    imported_checks: wallet_import::ImportedChecks,
 }
 
 impl App {
@@ -129,6 +131,7 @@ impl App {
                 previews: preview::Previews::default(),
                 org_profile_generation: std::sync::atomic::AtomicU64::new(0),
                 tokens_forgotten_at: std::sync::atomic::AtomicI64::new(i64::MIN / 2),
+                imported_checks: wallet_import::ImportedChecks::default(),
             }),
         }
     }

@@ -5,12 +5,18 @@
 //! from its image), once per wallet ([`ImportOutcome::AlreadyInWallet`]).
 //!
 //! Imported items have no public page here and cannot join a collection; they are stored
-//! `hidden`. Their status is checked again every time the wallet is shown
-//! ([`App::imported_entries`]): what the wallet says is the verifier's verdict of the day.
+//! `hidden`. Their status is checked again when the wallet is shown ([`App::imported_entries`]),
+//! at most every [`RECHECK_AFTER`] per item: the staleness bound of fetched status lists, so a
+//! revocation shows within five minutes and a wallet of hosted badges does not fetch them all
+//! again on every view.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use brevet_core::verify::{CheckName, Outcome, VerificationReport};
 use brevet_store::StoreError;
 use brevet_store::wallet::{self, SOURCE_IMPORTED, WalletItemRecord};
+use time::OffsetDateTime;
 use tokio::task::JoinSet;
 
 use crate::earners::EarnerSession;
@@ -25,6 +31,38 @@ pub const MAX_IMPORTED_ITEMS: i64 = 200;
 pub const MAX_KEPT_PAYLOAD_BYTES: usize = crate::import::MAX_TEXT_BYTES;
 /// How many imported credentials are checked at once when the wallet is shown.
 const CONCURRENT_CHECKS: usize = 8;
+/// How long an imported item's check is shown before it is made again.
+pub const RECHECK_AFTER: std::time::Duration = crate::fetch_cache::MAX_TTL;
+/// The most checks remembered (beyond it, stale ones are dropped, then all).
+const REMEMBERED_CHECKS: usize = 10_000;
+
+/// The last check of each imported item (by item id), with when it was made.
+#[derive(Default)]
+pub(crate) struct ImportedChecks {
+    checks: Mutex<HashMap<String, (OffsetDateTime, ImportedEntry)>>,
+}
+
+impl ImportedChecks {
+    fn fresh(&self, item_id: &str, now: OffsetDateTime) -> Option<ImportedEntry> {
+        let checks = self.checks.lock().ok()?;
+        checks
+            .get(item_id)
+            .filter(|(checked_at, _)| now < *checked_at + RECHECK_AFTER)
+            .map(|(_, entry)| entry.clone())
+    }
+
+    fn remember(&self, item_id: &str, now: OffsetDateTime, entry: &ImportedEntry) {
+        if let Ok(mut checks) = self.checks.lock() {
+            if checks.len() >= REMEMBERED_CHECKS {
+                checks.retain(|_, (checked_at, _)| now < *checked_at + RECHECK_AFTER);
+                if checks.len() >= REMEMBERED_CHECKS {
+                    checks.clear();
+                }
+            }
+            checks.insert(item_id.to_owned(), (now, entry.clone()));
+        }
+    }
+}
 
 /// The `format` column of an imported item.
 pub fn format_name(format: CredentialFormat) -> &'static str {
@@ -248,34 +286,50 @@ impl App {
         }
     }
 
-    /// Checks every imported item again (a few at a time), in the order given.
+    /// Every imported item's check, in the order given: the remembered one while fresh, else
+    /// made again (a few at a time).
     pub(crate) async fn imported_entries(&self, items: &[WalletItemRecord]) -> Vec<ImportedEntry> {
-        let mut entries = Vec::with_capacity(items.len());
-        for chunk in items.chunks(CONCURRENT_CHECKS) {
+        let now = self.clock().now();
+        let remembered = &self.inner.imported_checks;
+        let mut entries: Vec<Option<ImportedEntry>> = items
+            .iter()
+            .map(|item| remembered.fresh(&item.id, now))
+            .collect();
+        let stale: Vec<usize> = (0..items.len())
+            .filter(|index| entries[*index].is_none())
+            .collect();
+        for chunk in stale.chunks(CONCURRENT_CHECKS) {
             let mut checks = JoinSet::new();
-            for (index, item) in chunk.iter().enumerate() {
+            for &index in chunk {
                 let app = self.clone();
-                let payload = item.payload.clone().unwrap_or_default();
+                let payload = items[index].payload.clone().unwrap_or_default();
                 checks.spawn(async move {
                     let result = app.recognise_and_verify(ImportInput::Bytes(payload)).await;
                     (index, result)
                 });
             }
-            let mut results: Vec<Option<Result<RecognisedCredential, AppError>>> =
-                (0..chunk.len()).map(|_| None).collect();
+            let mut results: HashMap<usize, Result<RecognisedCredential, AppError>> =
+                HashMap::new();
             while let Some(joined) = checks.join_next().await {
                 match joined {
-                    Ok((index, result)) => results[index] = Some(result),
+                    Ok((index, result)) => {
+                        results.insert(index, result);
+                    }
                     Err(error) => tracing::error!(%error, "an imported credential's check failed"),
                 }
             }
-            for (item, result) in chunk.iter().zip(results) {
-                entries.push(match result {
-                    Some(Ok(recognised)) => ImportedEntry {
-                        format: Some(recognised.format),
-                        display: recognised.display,
-                        report: recognised.report,
-                    },
+            for &index in chunk {
+                let item = &items[index];
+                let entry = match results.remove(&index) {
+                    Some(Ok(recognised)) => {
+                        let entry = ImportedEntry {
+                            format: Some(recognised.format),
+                            display: recognised.display,
+                            report: recognised.report,
+                        };
+                        remembered.remember(&item.id, now, &entry);
+                        entry
+                    }
                     Some(Err(error)) => ImportedEntry {
                         format: format_of_name(&item.format),
                         display: CredentialSummary::default(),
@@ -286,10 +340,20 @@ impl App {
                         display: CredentialSummary::default(),
                         report: unreadable_report("the check did not finish"),
                     },
-                });
+                };
+                entries[index] = Some(entry);
             }
         }
         entries
+            .into_iter()
+            .map(|entry| {
+                entry.unwrap_or_else(|| ImportedEntry {
+                    format: None,
+                    display: CredentialSummary::default(),
+                    report: unreadable_report("the check did not finish"),
+                })
+            })
+            .collect()
     }
 }
 

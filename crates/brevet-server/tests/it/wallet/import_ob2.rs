@@ -4,6 +4,7 @@
 //! and shown as expired; a revoked one refused; and a kept one revoked later shown as revoked
 //! the next time the wallet is shown.
 
+use brevet_app::wallet_import::RECHECK_AFTER;
 use brevet_test_support::Db;
 use serde_json::json;
 
@@ -125,8 +126,14 @@ async fn open_badges_2_assertions_are_imported_by_the_2_0_rules() {
         assert_eq!(status_of(&page, &expired_item), "Expired");
         assert!(item_html(&page, &expired_item).contains("valid until"));
 
-        // Revoked by its issuer after it was kept: the wallet says so when next shown.
+        // Revoked by its issuer after it was kept: the wallet says so once its last check is
+        // older than the staleness bound (and not before: the check is not made on every view).
         world.publish_revocation_list(&[json!({"id": url, "revocationReason": "Withdrawn"})]);
+        let page = ada.get("/wallet").await.text();
+        assert_eq!(status_of(&page, &hosted), "Verified", "{db:?}");
+        server
+            .clock
+            .advance(time::Duration::try_from(RECHECK_AFTER).unwrap());
         let page = ada.get("/wallet").await.text();
         assert_eq!(status_of(&page, &hosted), "Revoked", "{db:?}");
         assert_eq!(status_of(&page, &expired_item), "Expired");
