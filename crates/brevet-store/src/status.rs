@@ -271,17 +271,3 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for EntryWithVersion {
         })
     }
 }
-
-/// `(list id, version)` of every list a credential has an entry in (what its status depends on).
-pub async fn list_versions_for_credential(
-    conn: &mut AnyConnection,
-    credential_id: &str,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT l.id, l.version FROM status_entries e JOIN status_lists l ON l.id = e.list_id \
-         WHERE e.credential_id = $1 ORDER BY l.id",
-    )
-    .bind(credential_id)
-    .fetch_all(conn)
-    .await?)
-}
