@@ -4,9 +4,10 @@
 // Test helpers unwrap freely: a failure there is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod helpers;
+mod operator_contexts;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use brevet_core::issue::sign_credential;
 use brevet_core::linked_data::LinkedData;
@@ -15,127 +16,7 @@ use brevet_core::proof::Cryptosuite;
 use brevet_core::statuslist::{Bitstring, ListValidity, build_status_list_credential};
 use serde_json::{Value, json};
 
-const LIST_URL: &str = "https://status.example/lists/7";
-
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "brevet-cli-{}-{}-{name}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn brevet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_brevet"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn brevet_with_stdin(args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_brevet"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-#[track_caller]
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn path(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-/// Generates a key file in `dir` and returns its path and controller DID.
-fn generate_key(dir: &Path) -> (PathBuf, String) {
-    let key = dir.join("key.json");
-    let output = brevet(&["keys", "generate", "--out", path(&key)]);
-    assert_exit(&output, 0);
-    let file: Value = serde_json::from_str(&std::fs::read_to_string(&key).unwrap()).unwrap();
-    assert_eq!(file["type"], "Multikey");
-    let controller = file["controller"].as_str().unwrap().to_owned();
-    assert!(controller.starts_with("did:key:z6Mk"));
-    assert_eq!(
-        file["id"],
-        format!(
-            "{controller}#{}",
-            file["publicKeyMultibase"].as_str().unwrap()
-        )
-    );
-    assert!(
-        file["secretKeyMultibase"]
-            .as_str()
-            .unwrap()
-            .starts_with("z3u2")
-    );
-    (key, controller)
-}
-
-fn badge(issuer: &str) -> Value {
-    json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-        "id": "urn:uuid:4f7a1c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example College"},
-        "validFrom": "2025-01-01T00:00:00Z",
-        "validUntil": "2035-01-01T00:00:00Z",
-        "name": "Data Literacy",
-        "credentialSubject": {
-            "id": "did:example:learner",
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://example.edu/achievements/data-literacy",
-                "type": ["Achievement"],
-                "name": "Data Literacy",
-                "description": "Reads, questions and communicates data.",
-                "criteria": {"narrative": "Passed the assessment."}
-            }
-        }
-    })
-}
-
-fn write(dir: &Path, name: &str, value: &Value) -> PathBuf {
-    let file = dir.join(name);
-    std::fs::write(&file, serde_json::to_string_pretty(value).unwrap()).unwrap();
-    file
-}
-
-fn sign_file(key: &Path, input: &Path, suite: &str) -> Output {
-    brevet(&["sign", "--key", path(key), "--suite", suite, path(input)])
-}
+use helpers::*;
 
 #[test]
 fn keys_sign_verify_round_trip_with_both_suites() {
@@ -533,76 +414,4 @@ fn no_request_reaches_a_loopback_address() {
     assert!(
         matches!(listener.accept(), Err(error) if error.kind() == std::io::ErrorKind::WouldBlock)
     );
-}
-
-/// `--context URL=FILE` adds a vocabulary of one's own to `sign` and `verify`; without it the
-/// same credential is refused, and a context that would replace a pinned one is refused.
-#[test]
-fn sign_and_verify_take_the_operators_contexts() {
-    let dir = scratch("operator-context");
-    let (key, issuer) = generate_key(&dir);
-    let url = "https://vocab.example.org/skills/v1";
-    let context = write(
-        &dir,
-        "skills.jsonld",
-        &json!({"@context": {
-            "SkillCredential": "https://vocab.example.org/skills#SkillCredential",
-            "level": "https://vocab.example.org/skills#level"
-        }}),
-    );
-    let pair = format!("{url}={}", path(&context));
-    let mut credential = badge(&issuer);
-    credential["@context"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!(url));
-    credential["type"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!("SkillCredential"));
-    credential["credentialSubject"]["level"] = json!("expert");
-    let unsigned = write(&dir, "skill.json", &credential);
-
-    let refused = sign_file(&key, &unsigned, "eddsa-rdfc-2022");
-    assert_exit(&refused, 1);
-    assert!(stderr(&refused).contains(url), "{}", stderr(&refused));
-
-    let signed = brevet(&[
-        "sign",
-        "--key",
-        path(&key),
-        "--context",
-        &pair,
-        path(&unsigned),
-    ]);
-    assert_exit(&signed, 0);
-    let signed_file = write(
-        &dir,
-        "skill-signed.json",
-        &serde_json::from_slice::<Value>(&signed.stdout).unwrap(),
-    );
-    assert_exit(
-        &brevet(&["verify", "--context", &pair, path(&signed_file)]),
-        0,
-    );
-    let without = brevet(&["verify", "--json", path(&signed_file)]);
-    assert_exit(&without, 1);
-    let report: Value = serde_json::from_slice(&without.stdout).unwrap();
-    assert_eq!(report["checks"][1]["outcome"], "failed", "{report}");
-
-    let pinned = format!("https://www.w3.org/ns/credentials/v2={}", path(&context));
-    let replaced = brevet(&["verify", "--context", &pinned, path(&signed_file)]);
-    assert_exit(&replaced, 2);
-    assert!(
-        stderr(&replaced).contains("cannot be replaced"),
-        "{}",
-        stderr(&replaced)
-    );
-    let missing = brevet(&[
-        "verify",
-        "--context",
-        &format!("{url}=/nonexistent"),
-        path(&signed_file),
-    ]);
-    assert_exit(&missing, 2);
 }
