@@ -11,7 +11,7 @@ use brevet_core::linked_data::LinkedData;
 /// The largest context file read (the JSON parser's own cap is 1 MiB as well).
 const MAX_CONTEXT_BYTES: u64 = 1024 * 1024;
 
-/// Reads the `URL=FILE` pairs; `None` when there are none (the shared processor is used).
+/// Reads and checks the `URL=FILE` pairs (none given: an empty list).
 pub(crate) fn operator_contexts(pairs: &[String]) -> anyhow::Result<Vec<OperatorContext>> {
     pairs.iter().map(|pair| read_one(pair)).collect()
 }
