@@ -4,9 +4,10 @@
 //!
 //! Issuing (VC 2.0, and VC 1.1 with `issuanceDate`): the issuer must be absent (it becomes the organisation's `Profile`) or the
 //! organisation's did:web (anything else is refused: Brevet signs only as the caller's
-//! organisation); `validFrom` defaults to now and `id` to the credential's public page. The
+//! organisation); `validFrom` defaults to now and `id` to the credential's public page. A VC 2.0
 //! credential gets a revocation `BitstringStatusListEntry` like any award, and a suspension entry
-//! when `options.credentialStatus` asks for one; it is signed (eddsa-rdfc-2022, or eddsa-jcs-2022
+//! when `options.credentialStatus` asks for one (a VC 1.1 credential gets entries only when asked:
+//! see `IssueRequest::purposes`); it is signed (eddsa-rdfc-2022, or eddsa-jcs-2022
 //! when `options.cryptosuite` says so) with every data-model and Open Badges rule of
 //! [`brevet_core::issue`], and stored with its status entries in one transaction.
 
@@ -30,8 +31,8 @@ pub const BITSTRING_ENTRY: &str = "BitstringStatusListEntry";
 struct IssueRequest {
     credential: Map<String, Value>,
     suite: Cryptosuite,
-    /// Purposes to add entries for, revocation first (always present).
-    purposes: Vec<&'static str>,
+    /// Purposes `options.credentialStatus` asks for, in the order asked.
+    requested_purposes: Vec<&'static str>,
 }
 
 impl IssueRequest {
@@ -45,7 +46,7 @@ impl IssueRequest {
         let mut request = IssueRequest {
             credential,
             suite: Cryptosuite::EddsaRdfc2022,
-            purposes: vec!["revocation"],
+            requested_purposes: Vec::new(),
         };
         let options = match body.get("options") {
             None | Some(Value::Null) => return Ok(request),
@@ -78,11 +79,29 @@ impl IssueRequest {
         }
         for entry in one_or_many(options.get("credentialStatus")) {
             let purpose = requested_purpose(entry)?;
-            if !request.purposes.contains(&purpose) {
-                request.purposes.push(purpose);
+            if !request.requested_purposes.contains(&purpose) {
+                request.requested_purposes.push(purpose);
             }
         }
         Ok(request)
+    }
+
+    /// The status entries the credential gets, revocation first. A VC 2.0 credential always has
+    /// a revocation entry, like any award. A VC 1.1 credential has entries only when
+    /// `options.credentialStatus` asks: the VC 1.1 context does not define
+    /// `BitstringStatusListEntry`, and the context that does (status/v1) is one that verifiers
+    /// of VC 1.1 credentials often cannot load offline, so it is added only on request.
+    fn purposes(&self, version: ModelVersion) -> Vec<&'static str> {
+        if version == ModelVersion::V1_1 && self.requested_purposes.is_empty() {
+            return Vec::new();
+        }
+        let mut purposes = vec!["revocation"];
+        for purpose in &self.requested_purposes {
+            if !purposes.contains(purpose) {
+                purposes.push(purpose);
+            }
+        }
+        purposes
     }
 }
 
@@ -195,10 +214,11 @@ impl App {
                 ));
             }
         };
+        let purposes = request.purposes(version);
         let (from_field, until_field) = match version {
             ModelVersion::V2 => ("validFrom", "validUntil"),
             ModelVersion::V1_1 => {
-                add_v1_contexts(&mut credential);
+                add_v1_contexts(&mut credential, !purposes.is_empty());
                 ("issuanceDate", "expirationDate")
             }
         };
@@ -209,8 +229,8 @@ impl App {
         let valid_until = instant_field(&credential, until_field)?;
 
         let mut tx = self.store().begin().await?;
-        let mut entries = Vec::with_capacity(request.purposes.len());
-        for purpose in &request.purposes {
+        let mut entries = Vec::with_capacity(purposes.len());
+        for purpose in &purposes {
             entries.push(
                 self.allocate_status(&mut tx, &org, purpose, &public_id)
                     .await?,
@@ -353,14 +373,20 @@ fn model_version(credential: &Map<String, Value>) -> Result<ModelVersion, AppErr
     }
 }
 
-/// A VC 1.1 credential needs the contexts that define the proof and the status entry (the VC
-/// 2.0 context defines both itself): appended when missing, as the reference issuers do.
-fn add_v1_contexts(credential: &mut Map<String, Value>) {
+/// A VC 1.1 credential needs the contexts that define the proof and, when it gets status
+/// entries, the status entry (the VC 2.0 context defines both itself): appended when missing,
+/// as the reference issuers do.
+fn add_v1_contexts(credential: &mut Map<String, Value>, with_status: bool) {
     let mut contexts: Vec<Value> = one_or_many(credential.get("@context"))
         .into_iter()
         .cloned()
         .collect();
-    for needed in [DATA_INTEGRITY_V2, BITSTRING_STATUS_V1] {
+    let needed: &[&str] = if with_status {
+        &[DATA_INTEGRITY_V2, BITSTRING_STATUS_V1]
+    } else {
+        &[DATA_INTEGRITY_V2]
+    };
+    for &needed in needed {
         if !contexts
             .iter()
             .any(|context| context.as_str() == Some(needed))
@@ -430,6 +456,9 @@ fn check_issuer(issuer: &Value, own_did: &str) -> Result<(), AppError> {
 
 /// Adds Brevet's entries after any the caller gave: one entry stays an object, more make a list.
 fn add_status_entries(credential: &mut Map<String, Value>, entries: Vec<Value>) {
+    if entries.is_empty() {
+        return;
+    }
     let mut all = one_or_many(credential.get("credentialStatus"))
         .into_iter()
         .cloned()

@@ -78,7 +78,7 @@ pub fn sign_credential_with_method(
     let checked = check_for_issuance(unsigned).map_err(IssueError::Invalid)?;
     let policy = match suite {
         Cryptosuite::EddsaJcs2022 => ContextPolicy::AllowInline,
-        Cryptosuite::EddsaRdfc2022 => ContextPolicy::PinnedOnly,
+        Cryptosuite::EddsaRdfc2022 => ContextPolicy::SelfDescribingInline,
     };
     check_contexts_with(unsigned, ld, policy)?;
     let controller = did_of_url(verification_method);

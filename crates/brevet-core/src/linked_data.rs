@@ -69,6 +69,8 @@ impl LinkedData {
     fn options() -> Options {
         Options {
             safe_mode: true,
+            // As jsonld.js reads them: credentials signed by the JavaScript stack use the form.
+            unwrap_wrapped_contexts: true,
             ..Options::default()
         }
     }

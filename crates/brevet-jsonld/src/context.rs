@@ -24,6 +24,9 @@ pub(crate) struct Env<'a> {
     pub(crate) cache: &'a ContextCache,
     pub(crate) mode: ProcessingMode,
     pub(crate) safe: bool,
+    /// Read a local context `{"@context": {…}}` as the object it wraps (see
+    /// [`crate::Options::unwrap_wrapped_contexts`]).
+    pub(crate) unwrap_wrapped: bool,
 }
 
 /// Flags of one Context Processing invocation.
@@ -48,6 +51,7 @@ impl ProcessFlags {
             | u8::from(remote_empty) << 3
             | u8::from(env.safe) << 4
             | u8::from(env.mode == ProcessingMode::JsonLd10) << 5
+            | u8::from(env.unwrap_wrapped) << 6
     }
 }
 
@@ -163,6 +167,11 @@ impl Env<'_> {
                         self.process_remote(&result, reference, base_url, &mut remote, flags)?;
                 }
                 Value::Object(definition) => {
+                    let definition = if self.unwrap_wrapped {
+                        unwrap_context_entry(definition)?
+                    } else {
+                        definition
+                    };
                     let mut next = result.derive();
                     self.apply_definition(&mut next, definition, base_url, &remote, flags)?;
                     result = Arc::new(next);
@@ -458,6 +467,21 @@ impl Env<'_> {
 /// The cache key of an embedded context: its JSON serialization, or for the usual case of a
 /// context URL or a list of context URLs, a cheaper length-prefixed encoding. The encodings
 /// cannot collide: a serialization starts with a JSON token, the URL encoding with `#`.
+/// A local context object written as `{"@context": {…}}` (a context document pasted inline), read
+/// as the object it wraps, as jsonld.js does (when the option asks for it).
+fn unwrap_context_entry(
+    definition: &Map<String, Value>,
+) -> Result<&Map<String, Value>, JsonLdError> {
+    match definition.get("@context") {
+        None => Ok(definition),
+        Some(Value::Object(inner)) => Ok(inner),
+        Some(other) => fail(
+            ErrorCode::INVALID_LOCAL_CONTEXT,
+            format!("a wrapped @context entry must hold a context object, got {other}"),
+        ),
+    }
+}
+
 fn inline_key(local: &Value) -> String {
     let urls: Option<Vec<&str>> = match local {
         Value::String(url) => Some(vec![url.as_str()]),

@@ -37,6 +37,11 @@ pub struct Options {
     /// Safe mode: any data that expansion or RDF conversion would silently drop (undefined
     /// terms, relative IRIs, invalid values) is an error instead.
     pub safe_mode: bool,
+    /// Read a local context object `{"@context": {…}}` as the object it wraps, as jsonld.js does,
+    /// instead of failing with `keyword redefinition` as JSON-LD 1.1 says (test er56). Credentials
+    /// signed by the JavaScript reference stack use this form (the W3C Data Integrity test
+    /// suites' fixtures do), so their RDF must come out the same. Off by default.
+    pub unwrap_wrapped_contexts: bool,
 }
 
 /// A JSON-LD processor bound to one document loader, caching processed contexts.
@@ -64,6 +69,7 @@ impl Processor {
             cache: &self.cache,
             mode: options.processing_mode,
             safe: options.safe_mode,
+            unwrap_wrapped: options.unwrap_wrapped_contexts,
         }
     }
 

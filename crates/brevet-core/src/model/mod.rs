@@ -16,6 +16,7 @@ mod lookup;
 pub mod ob3;
 mod ob3_rules;
 mod related_resources;
+pub mod resource_digests;
 pub mod sample;
 mod vc_rules;
 

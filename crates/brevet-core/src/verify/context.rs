@@ -1,13 +1,19 @@
 //! The `context` check: every `@context` entry must be the URL of a context Brevet serves (the
-//! pinned ones, plus any document the caller's loader adds). Inline context objects and unknown
-//! URLs fail, before any JSON-LD processing: nothing is ever fetched, so a context swap (DI-05)
-//! or an SSRF attempt through `@context` (DI-07) fails here. A nested `@context` (an embedded
-//! endorsement credential, a JCS proof) may only name pinned contexts too.
+//! pinned ones, plus any document the caller's loader adds). Unknown URLs fail before any JSON-LD
+//! processing: nothing is ever fetched, so a context swap (DI-05) or an SSRF attempt through
+//! `@context` (DI-07) fails here. A nested `@context` (an embedded endorsement credential, a JCS
+//! proof) may only name pinned contexts.
 //!
-//! One exception, [`ContextPolicy::AllowInline`]: when every proof is `eddsa-jcs-2022`, top-level
-//! inline context objects are accepted. JCS signs the JSON text, contexts included, so an inline
-//! context cannot be rewritten after signing; RDFC signs only the RDF, so under RDFC an inline
-//! context could be changed to make the same RDF read differently (DI-05), and is refused.
+//! Top-level inline context objects (after the base context) depend on the proof, see
+//! [`ContextPolicy`]:
+//! - `eddsa-jcs-2022` signs the JSON text, contexts included, so an inline context cannot be
+//!   rewritten after signing: any is accepted ([`ContextPolicy::AllowInline`]).
+//! - `eddsa-rdfc-2022` signs only the RDF, so an inline context could be rewritten to make the same
+//!   RDF read differently in JSON (DI-05: swap the IRIs of `name` and `description`). Only
+//!   *self-describing* inline contexts are accepted ([`ContextPolicy::SelfDescribingInline`]):
+//!   plain `term: IRI` pairs whose IRI is absolute and ends in the term itself
+//!   (`"AlumniCredential": "https://example.org/#AlumniCredential"`). The JSON key is then fixed
+//!   by the signed IRI, so what a JSON reader sees is what was signed (catalogue G2).
 
 use serde_json::Value;
 
@@ -24,6 +30,14 @@ pub enum ContextRuleError {
         "@context entry {index} is an inline context object; only pinned context URLs are accepted"
     )]
     Inline { index: usize },
+    #[error(
+        "@context entry {index} defines {term}: {reason}; under eddsa-rdfc-2022 an inline context may only define terms as absolute IRIs that end in the term itself, so that the JSON reads as what was signed"
+    )]
+    NotSelfDescribing {
+        index: usize,
+        term: String,
+        reason: &'static str,
+    },
     #[error("@context entry {index} is not a URL string")]
     NotAString { index: usize },
     #[error("@context is empty")]
@@ -43,8 +57,11 @@ pub enum ContextRuleError {
 /// Whether inline context objects are acceptable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ContextPolicy {
-    /// Only pinned context URLs (any document secured with eddsa-rdfc-2022).
+    /// Only pinned context URLs.
     PinnedOnly,
+    /// Pinned context URLs and top-level inline context objects that are self-describing (see the
+    /// module documentation): documents secured with eddsa-rdfc-2022.
+    SelfDescribingInline,
     /// Pinned context URLs and top-level inline context objects (documents whose every proof is
     /// eddsa-jcs-2022, which signs the contexts themselves).
     AllowInline,
@@ -95,11 +112,64 @@ fn context_urls(context: &Value, policy: ContextPolicy) -> Result<Vec<String>, C
         match entry {
             Value::String(url) => urls.push(url.clone()),
             Value::Object(_) if index > 0 && policy == ContextPolicy::AllowInline => {}
+            Value::Object(definitions)
+                if index > 0 && policy == ContextPolicy::SelfDescribingInline =>
+            {
+                check_self_describing(definitions, index)?;
+            }
             Value::Object(_) => return Err(ContextRuleError::Inline { index }),
             _ => return Err(ContextRuleError::NotAString { index }),
         }
     }
     Ok(urls)
+}
+
+/// An inline context under RDFC: `term: IRI` pairs only (a wrapping `{"@context": {…}}` is read
+/// through, as JSON-LD processors do), each IRI absolute and ending in `#term` or `/term`.
+fn check_self_describing(
+    definitions: &serde_json::Map<String, Value>,
+    index: usize,
+) -> Result<(), ContextRuleError> {
+    let definitions = match definitions.get("@context") {
+        Some(Value::Object(inner)) if definitions.len() == 1 => inner,
+        _ => definitions,
+    };
+    let refuse = |term: &str, reason: &'static str| ContextRuleError::NotSelfDescribing {
+        index,
+        term: term.to_owned(),
+        reason,
+    };
+    if definitions.is_empty() {
+        return Err(refuse("nothing", "the inline context is empty"));
+    }
+    for (term, definition) in definitions {
+        if term.starts_with('@') {
+            return Err(refuse(
+                term,
+                "keywords (@vocab, @base, @protected, …) are not accepted",
+            ));
+        }
+        if term.is_empty() || term.contains(':') {
+            return Err(refuse(
+                term,
+                "a term must be a plain name, not an IRI or compact IRI",
+            ));
+        }
+        let Value::String(iri) = definition else {
+            return Err(refuse(term, "only plain term-to-IRI strings are accepted"));
+        };
+        if !crate::model::is_absolute_url(iri) {
+            return Err(refuse(term, "the IRI is not absolute"));
+        }
+        let local_name = match iri.rsplit_once('#') {
+            Some((_, fragment)) => fragment,
+            None => iri.rsplit_once('/').map_or("", |(_, last)| last),
+        };
+        if local_name != term {
+            return Err(refuse(term, "the IRI does not end in the term"));
+        }
+    }
+    Ok(())
 }
 
 fn ensure_known(url: &str, ld: &LinkedData) -> Result<(), ContextRuleError> {

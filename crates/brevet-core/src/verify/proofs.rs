@@ -1,11 +1,12 @@
 //! The `proof` and `issuer-key` checks, made together because both need each proof's key.
 //!
 //! For every proof of the proof set (all must verify; DI-11): its shape and purpose
-//! (`assertionMethod`); the verification method's DID must be the issuer (KEY-01); the DID
-//! document (did:key locally, any other DID through the [`DidSource`](super::DidSource)) must
-//! list the method under `assertionMethod` (KEY-02); then the signature, over the document
-//! transformed exactly as when it was signed. A credential without a proof fails: no securing
-//! mechanism (DI-01).
+//! (`assertionMethod`); the DID document of the verification method's controller (did:key
+//! locally, any other DID through the [`DidSource`](super::DidSource)) must list the method under
+//! `assertionMethod` (KEY-02); then the signature, over the document transformed exactly as when
+//! it was signed. At least one proof must be made with a key of the issuer (KEY-01); other valid
+//! proofs in the set (a co-signer, a proof chain's earlier link) add signatures but never stand
+//! for the issuer. A credential without a proof fails: no securing mechanism (DI-01).
 
 use ed25519_dalek::VerifyingKey;
 use serde_json::Value;
@@ -31,6 +32,10 @@ pub(crate) struct ProofFindings {
 /// What happened to one proof.
 struct OneProof {
     label: String,
+    /// The verification method, as resolved (`did:key:z…#z…` for a bare did:key).
+    method: String,
+    /// Whether the method's controller is the issuer.
+    by_issuer: bool,
     /// `Ok(summary)`, or the outcome and reason when not passed.
     proof: Result<String, (Outcome, String)>,
     issuer_key: Result<String, (Outcome, String)>,
@@ -80,8 +85,37 @@ pub(crate) fn check_proofs(document: &Value, env: &VerifyEnv<'_>) -> ProofFindin
         .collect();
     ProofFindings {
         proof: combine(CheckName::Proof, &results, |result| &result.proof),
-        issuer_key: combine(CheckName::IssuerKey, &results, |result| &result.issuer_key),
+        issuer_key: issuer_binding(issuer, &results),
     }
+}
+
+/// The `issuer-key` check: every proof's key resolved and bound (per proof), and at least one
+/// proof made with a key of the issuer (KEY-01).
+fn issuer_binding(issuer: Option<&str>, results: &[OneProof]) -> CheckResult {
+    let Some(issuer) = issuer else {
+        return CheckResult::failed(
+            CheckName::IssuerKey,
+            "the credential names no issuer, so no key can be bound to it",
+        );
+    };
+    if results.iter().any(|result| result.by_issuer) {
+        return combine(CheckName::IssuerKey, results, |result| &result.issuer_key);
+    }
+    let reasons: Vec<String> = results
+        .iter()
+        .map(|result| {
+            let reason = format!(
+                "issuer {issuer} does not control verification method {}",
+                result.method
+            );
+            if results.len() == 1 {
+                reason
+            } else {
+                format!("{}: {reason}", result.label)
+            }
+        })
+        .collect();
+    CheckResult::failed(CheckName::IssuerKey, reasons.join("; "))
 }
 
 /// Proofs that do not canonicalize with JSON-LD (eddsa-jcs-2022) never run safe mode, so a term
@@ -117,11 +151,19 @@ fn check_one(
     label: String,
 ) -> OneProof {
     let failed = |error: ProofError| (Outcome::Failed, format!("{}: {error}", error.code()));
+    let method = proof
+        .get("verificationMethod")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let method = did_key_method(method);
+    let by_issuer = issuer == Some(did_of_url(&method));
     if let Err(error) = proof::check_proof_shape(proof)
         .and_then(|_| proof::check_proof_purpose(proof, ASSERTION_METHOD))
     {
         return OneProof {
             label,
+            by_issuer,
+            method,
             proof: Err(failed(error)),
             issuer_key: Err((
                 Outcome::CouldNotCheck,
@@ -129,28 +171,31 @@ fn check_one(
             )),
         };
     }
-    let method = proof
-        .get("verificationMethod")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let method = &did_key_method(method);
-    let did = did_of_url(method);
-    let key = resolve_key(did, method, issuer, env);
+    let key = resolve_key(did_of_url(&method), &method, env);
     let issuer_key = match &key {
-        Ok(_) => Ok(format!(
+        Ok(_) if by_issuer => Ok(format!(
             "{method} belongs to the issuer and is listed under assertionMethod"
+        )),
+        Ok(_) => Ok(format!(
+            "{method} is another signer's key, listed under assertionMethod of {}: its proof adds a signature and does not stand for the issuer",
+            did_of_url(&method)
         )),
         Err(finding) => Err(finding.clone()),
     };
-    let proof_result = match key_for_signature(did, method, key, env) {
+    let proof_result = match key {
         Ok(key) => match proof::verify_proof(document, proof, &key, env.ld) {
             Ok(()) => Ok(describe_proof(proof)),
             Err(error) => Err(failed(error)),
         },
-        Err(reason) => Err((Outcome::CouldNotCheck, reason)),
+        Err((_, reason)) => Err((
+            Outcome::CouldNotCheck,
+            format!("not checked: no key for {method} ({reason})"),
+        )),
     };
     OneProof {
         label,
+        by_issuer,
+        method,
         proof: proof_result,
         issuer_key,
     }
@@ -165,30 +210,18 @@ fn did_key_method(method: &str) -> String {
     }
 }
 
-/// Resolves the key of `method` for the issuer, with every binding check.
+/// Resolves the key of `method` from the DID document of its controller `did`, bound under
+/// `assertionMethod` (KEY-02).
 fn resolve_key(
     did: &str,
     method: &str,
-    issuer: Option<&str>,
     env: &VerifyEnv<'_>,
 ) -> Result<VerifyingKey, (Outcome, String)> {
-    let Some(issuer) = issuer else {
-        return Err((
-            Outcome::Failed,
-            "the credential names no issuer, so no key can be bound to it".to_owned(),
-        ));
-    };
-    if did != issuer {
-        return Err((
-            Outcome::Failed,
-            format!("issuer {issuer} does not control verification method {method}"),
-        ));
-    }
     if !did.starts_with("did:") {
         return Err((
             Outcome::CouldNotCheck,
             format!(
-                "the issuer {issuer} is not a DID; Brevet resolves the keys of DID issuers (did:key, did:web) only"
+                "{method} is not a DID URL; Brevet resolves the keys of DIDs (did:key, did:web) only"
             ),
         ));
     }
@@ -211,27 +244,6 @@ fn did_key_own_method(did: &str, method: &str) -> Option<VerifyingKey> {
     let key = parse_did_key(did).ok()?;
     let fragment = method.strip_prefix(did)?.strip_prefix('#')?;
     (fragment == encode_public_key(&key)).then_some(key)
-}
-
-/// The key to check the signature with: the issuer's, or, when the method is not the issuer's but
-/// is a did:key, the key it names (so the report can still say whether the signature holds).
-fn key_for_signature(
-    did: &str,
-    method: &str,
-    issuer_key: Result<VerifyingKey, (Outcome, String)>,
-    env: &VerifyEnv<'_>,
-) -> Result<VerifyingKey, String> {
-    match issuer_key {
-        Ok(key) => Ok(key),
-        Err(_) if did.starts_with("did:key:") => did_document(did, env)
-            .map_err(|(_, reason)| reason)
-            .and_then(|document| {
-                resolve_verification_key(&document, did, method, ASSERTION_METHOD)
-                    .map_err(|error| binding_detail(&error))
-            })
-            .map_err(|reason| format!("not checked: {reason}")),
-        Err((_, reason)) => Err(format!("not checked: no key for {method} ({reason})")),
-    }
 }
 
 /// A DID document: did:key locally, anything else from the caller's source.

@@ -76,8 +76,9 @@ fn describe_credential(info: &CredentialInfo) -> String {
     )
 }
 
-/// Inline contexts are acceptable only when every proof is eddsa-jcs-2022 (see
-/// [`ContextPolicy::AllowInline`]).
+/// Any inline context is acceptable when every proof is eddsa-jcs-2022 (see
+/// [`ContextPolicy::AllowInline`]); otherwise only self-describing ones
+/// ([`ContextPolicy::SelfDescribingInline`]).
 pub(super) fn context_policy(document: &Value) -> ContextPolicy {
     let proofs = crate::proof::list_proofs(document);
     let all_jcs = !proofs.is_empty()
@@ -89,6 +90,6 @@ pub(super) fn context_policy(document: &Value) -> ContextPolicy {
     if all_jcs {
         ContextPolicy::AllowInline
     } else {
-        ContextPolicy::PinnedOnly
+        ContextPolicy::SelfDescribingInline
     }
 }

@@ -215,7 +215,8 @@ async fn the_javascript_verifier_accepts_vc_api_credentials() {
             json!({"cryptosuite": "eddsa-jcs-2022", "credentialStatus": suspension}),
         ),
         (badge, json!({"credentialStatus": suspension})),
-        (vc_1_1, json!({})),
+        // A VC 1.1 credential gets status entries (and the status/v1 context) when asked.
+        (vc_1_1, json!({"credentialStatus": suspension})),
     ] {
         let issued = server
             .request(

@@ -242,10 +242,30 @@ async fn vc_1_1_credentials_get_issuance_date_and_the_contexts_they_need() {
         };
         let mut credential = plain_credential();
         credential["@context"] = json!(["https://www.w3.org/2018/credentials/v1"]);
-        let signed = issue_ok(&server, &key, json!({"credential": credential})).await;
+        // Without options.credentialStatus a VC 1.1 credential gets no status entry, and so no
+        // status/v1 context (which VC 1.1 verifiers often cannot load offline).
+        let signed = issue_ok(&server, &key, json!({"credential": credential.clone()})).await;
         assert_eq!(signed["issuer"], json!(did), "{db:?}");
         assert!(signed["issuanceDate"].is_string());
         assert!(signed.get("validFrom").is_none());
+        assert!(signed.get("credentialStatus").is_none(), "{signed}");
+        assert_eq!(
+            signed["@context"],
+            json!([
+                "https://www.w3.org/2018/credentials/v1",
+                "https://w3id.org/security/data-integrity/v2"
+            ])
+        );
+        let response = verify(&server, &signed).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        // Asked for, the entries come with the context that defines them.
+        let suspension = json!({"type": "BitstringStatusListEntry", "statusPurpose": "suspension"});
+        let signed = issue_ok(
+            &server,
+            &key,
+            json!({"credential": credential, "options": {"credentialStatus": [suspension]}}),
+        )
+        .await;
         assert_eq!(
             signed["@context"],
             json!([
@@ -254,6 +274,11 @@ async fn vc_1_1_credentials_get_issuance_date_and_the_contexts_they_need() {
                 "https://www.w3.org/ns/credentials/status/v1"
             ])
         );
+        let purposes: Vec<Value> = entries(&signed)
+            .iter()
+            .map(|entry| entry["statusPurpose"].clone())
+            .collect();
+        assert_eq!(purposes, vec![json!("revocation"), json!("suspension")]);
         let response = verify(&server, &signed).await;
         assert_eq!(response.status, 200, "{}", response.text());
     }

@@ -384,15 +384,44 @@ fn di_11_every_proof_of_a_set_must_verify() {
         "proof 1: PROOF_VERIFICATION_ERROR",
     );
     assert!(!report.verified);
-    // (c) two valid proofs, one by a key the issuer does not control: issuer binding decides.
+    // (c) issuer binding decides. Two valid proofs, the issuer's and another signer's: the other
+    // proof adds a signature (a co-signer, a chain's earlier link) and never stands for the issuer.
     let both_valid = proof::sign(&signed, &attacker, &options, LinkedData::shared()).unwrap();
     let report = verify_offline(&both_valid);
     assert_check(&report, CheckName::Proof, Outcome::Passed, "proof 2");
     assert_check(
         &report,
         CheckName::IssuerKey,
+        Outcome::Passed,
+        "proof 2: did:key:z6Mk",
+    );
+    assert!(
+        report
+            .check(CheckName::IssuerKey)
+            .unwrap()
+            .detail
+            .contains("another signer's key"),
+        "{report:#?}"
+    );
+    assert!(report.verified, "{report:#?}");
+    // Two valid proofs, neither made with a key of the issuer: not issued by the issuer.
+    let unsigned = badge(&key.did_key());
+    let other = Ed25519KeyPair::from_seed(&[67; 32]);
+    let by_attacker = proof::sign(&unsigned, &attacker, &options, LinkedData::shared()).unwrap();
+    let by_two_others = proof::sign(
+        &by_attacker,
+        &other,
+        &ProofOptions::new(Cryptosuite::EddsaRdfc2022, other.did_key_method(), CREATED),
+        LinkedData::shared(),
+    )
+    .unwrap();
+    let report = verify_offline(&by_two_others);
+    assert_check(&report, CheckName::Proof, Outcome::Passed, "proof 2");
+    assert_check(
+        &report,
+        CheckName::IssuerKey,
         Outcome::Failed,
-        "does not control verification method",
+        "proof 1: issuer did:key:",
     );
     assert!(!report.verified);
     // (b) a chain to a proof that is not there.
@@ -526,6 +555,7 @@ fn unsupported_formats_fail_syntax() {
     );
 }
 
+mod inline_contexts;
 mod status;
 mod validity;
 
