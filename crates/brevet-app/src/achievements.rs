@@ -190,12 +190,15 @@ impl App {
         org: &OrgRecord,
         achievement: Value,
     ) -> Result<(), String> {
+        let issuer = self
+            .issuer_profile(org)
+            .map_err(|error| error.to_string())?;
         let probe = json!({
             "@context": [CREDENTIALS_V2, OB_V3P0],
             "id": ids::new_urn_uuid(),
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
             "name": achievement.get("name").cloned().unwrap_or(Value::Null),
-            "issuer": self.issuer_profile(org),
+            "issuer": issuer,
             "validFrom": clock::stamp(self.clock().now()),
             "credentialSubject": {
                 "type": ["AchievementSubject"],

@@ -300,7 +300,7 @@ impl App {
             json!(["VerifiableCredential", "OpenBadgeCredential"]),
         );
         document.insert("name".into(), json!(achievement.name));
-        document.insert("issuer".into(), self.issuer_profile(org));
+        document.insert("issuer".into(), self.issuer_profile(org)?);
         document.insert("validFrom".into(), json!(clock::stamp(valid_from)));
         if let Some(until) = valid_until {
             document.insert("validUntil".into(), json!(clock::stamp(until)));
@@ -326,7 +326,7 @@ impl App {
         suite: Cryptosuite,
         now: OffsetDateTime,
     ) -> Result<Value, AppError> {
-        let key = self.active_key(conn, &org.id, &org.slug).await?;
+        let key = self.active_key(conn, org).await?;
         sign_credential_with_method(
             unsigned,
             &key.key_pair,

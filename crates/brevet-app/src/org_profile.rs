@@ -18,7 +18,8 @@ use crate::certificates::{
     CertificateDesignPatch, CertificateDesignView, design_of, patched_design, store_design,
 };
 use crate::images::{ImageRef, check_image};
-use crate::{App, AppError, Principal, orgs::check_email};
+use crate::orgs::{DidMethod, check_email};
+use crate::{App, AppError, Principal};
 
 /// Changes to the profile: an absent field is unchanged, `null` clears an optional one.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -66,7 +67,11 @@ pub struct OrgView {
     pub linkedin_org_id: Option<String>,
     pub logo: Option<ImageRef>,
     pub did: String,
-    pub did_document_url: String,
+    /// The DID method it signs as (`web` or `key`).
+    pub did_method: &'static str,
+    /// Where its did:web document is served; none for a did:key organisation (its document
+    /// is derived from the DID).
+    pub did_document_url: Option<String>,
     /// The issuer `Profile` put in credentials awarded now.
     pub issuer_profile: Value,
     pub keys: Vec<PublicKeyView>,
@@ -105,25 +110,26 @@ impl App {
     pub async fn org_view(&self, principal: &Principal) -> Result<OrgView, AppError> {
         let mut conn = self.store().read().await?;
         let org = orgs::get(&mut conn, &principal.org_id).await?;
-        let did = self.did_for_slug(&org.slug);
-        let keys = keys::list_for_org(&mut conn, &org.id)
-            .await?
-            .into_iter()
-            .map(|key| PublicKeyView {
-                id: format!("{did}#{}", key.fragment),
+        let did = self.org_did(&org)?;
+        let mut keys = Vec::new();
+        for key in keys::list_for_org(&mut conn, &org.id).await? {
+            keys.push(PublicKeyView {
+                id: self.verification_method(&org, &key)?,
                 fragment: key.fragment,
                 key_type: "Multikey",
                 public_key_multibase: key.public_key_multibase,
                 state: key.state,
                 created_at: key.created_at,
                 retired_at: key.retired_at,
-            })
-            .collect();
+            });
+        }
         let certificate = design_of(&mut conn, &org.id).await?.into();
         Ok(OrgView {
             certificate,
-            issuer_profile: self.issuer_profile(&org),
-            did_document_url: format!("{}/{}/did.json", self.config().base_url, org.slug),
+            issuer_profile: self.issuer_profile(&org)?,
+            did_method: DidMethod::of(&org).as_str(),
+            did_document_url: (DidMethod::of(&org) == DidMethod::Web)
+                .then(|| format!("{}/{}/did.json", self.config().base_url, org.slug)),
             logo: org.logo_image_id.as_deref().map(|id| self.image_ref(id)),
             did,
             keys,

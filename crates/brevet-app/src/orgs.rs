@@ -1,9 +1,11 @@
-//! Organisations: creation (with a signing key, an owner and an API key), their did:web
-//! identifiers and DID documents, and the issuer `Profile` put in their credentials.
+//! Organisations: creation (with a signing key, an owner and an API key), their DIDs (did:web
+//! by default, or did:key) and did:web DID documents, and the issuer `Profile` put in their
+//! credentials.
 
 use brevet_core::did::{DidWebKey, build_did_web_document};
-use brevet_core::multikey::decode_public_key;
-use brevet_store::orgs::{self, OrgRecord};
+use brevet_core::multikey::{VerifyingKey, decode_public_key, did_key_method_of, did_key_of};
+use brevet_store::keys::SigningKeyRecord;
+use brevet_store::orgs::{self, DID_METHOD_KEY, DID_METHOD_WEB, OrgRecord};
 use brevet_store::users::{self, MembershipRecord, UserRecord};
 use brevet_store::{AnyConnection, StoreError, keys};
 use serde::Serialize;
@@ -54,6 +56,48 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "wallet",
     "www",
 ];
+
+/// The DID method an organisation signs as, chosen when it is created and never changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DidMethod {
+    /// `did:web:{host}:{slug}`, its document served at `/{slug}/did.json`; keys can rotate.
+    #[default]
+    Web,
+    /// The `did:key` of its only signing key: verifiers resolve it without the network, but
+    /// the key cannot rotate (the DID is the key).
+    Key,
+}
+
+impl DidMethod {
+    /// The name stored and accepted (`web`, `key`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DidMethod::Web => DID_METHOD_WEB,
+            DidMethod::Key => DID_METHOD_KEY,
+        }
+    }
+
+    /// Reads `web` or `key`.
+    pub fn parse(name: &str) -> Result<DidMethod, AppError> {
+        match name {
+            DID_METHOD_WEB => Ok(DidMethod::Web),
+            DID_METHOD_KEY => Ok(DidMethod::Key),
+            other => Err(AppError::invalid(
+                "INVALID_DID_METHOD",
+                format!("DID method {other:?} is not supported: use \"web\" or \"key\""),
+            )),
+        }
+    }
+
+    /// The method of an organisation (a stored name other than `key` reads as did:web).
+    pub fn of(org: &OrgRecord) -> DidMethod {
+        if org.did_method == DID_METHOD_KEY {
+            DidMethod::Key
+        } else {
+            DidMethod::Web
+        }
+    }
+}
 
 /// What `brevet org create` prints.
 #[derive(Debug, Clone, Serialize)]
@@ -116,9 +160,41 @@ pub fn check_email(email: &str) -> Result<String, AppError> {
 }
 
 impl App {
-    /// The did:web of the organisation with `slug`: the base URL's host (port as `%3A`) and
-    /// path, then the slug; its document is served at `{base_url}/{slug}/did.json`.
-    pub fn did_for_slug(&self, slug: &str) -> String {
+    /// The DID of an organisation: its did:web, or for a did:key organisation the did:key of
+    /// its only signing key. Everything that names the organisation as issuer uses this.
+    pub fn org_did(&self, org: &OrgRecord) -> Result<String, AppError> {
+        match DidMethod::of(org) {
+            DidMethod::Web => Ok(self.did_web_of_slug(&org.slug)),
+            DidMethod::Key => Ok(did_key_of(&did_key_of_org(org)?)),
+        }
+    }
+
+    /// The verification method of one of the organisation's keys: `{did:web}#{fragment}`, or
+    /// for a did:key organisation `did:key:z6Mk…#z6Mk…`.
+    pub fn verification_method(
+        &self,
+        org: &OrgRecord,
+        key: &SigningKeyRecord,
+    ) -> Result<String, AppError> {
+        match DidMethod::of(org) {
+            DidMethod::Web => Ok(format!(
+                "{}#{}",
+                self.did_web_of_slug(&org.slug),
+                key.fragment
+            )),
+            DidMethod::Key => {
+                let public = decode_public_key(&key.public_key_multibase).map_err(|error| {
+                    AppError::Internal(format!("stored key {}: {error}", key.id))
+                })?;
+                Ok(did_key_method_of(&public))
+            }
+        }
+    }
+
+    /// The did:web for `slug` (whatever the organisation's method): the base URL's host (port
+    /// as `%3A`) and path, then the slug; its document is served at
+    /// `{base_url}/{slug}/did.json`.
+    fn did_web_of_slug(&self, slug: &str) -> String {
         let base = self.config().base_url.as_str();
         let without_scheme = base
             .split_once("://")
@@ -136,10 +212,11 @@ impl App {
         did
     }
 
-    /// The slug named by one of Brevet's own did:web identifiers, if `did` is one.
+    /// The slug named by one of Brevet's own did:web identifiers, if `did` is one (the
+    /// organisation may still be a did:key one, which has no did:web document).
     pub fn own_slug_of_did<'a>(&self, did: &'a str) -> Option<&'a str> {
         let (prefix, slug) = did.rsplit_once(':')?;
-        (format!("{prefix}:{slug}") == self.did_for_slug(slug) && check_slug(slug).is_ok())
+        (format!("{prefix}:{slug}") == self.did_web_of_slug(slug) && check_slug(slug).is_ok())
             .then_some(slug)
     }
 
@@ -149,9 +226,9 @@ impl App {
     }
 
     /// The issuer `Profile` of an organisation, as put in its credentials.
-    pub fn issuer_profile(&self, org: &OrgRecord) -> Value {
+    pub fn issuer_profile(&self, org: &OrgRecord) -> Result<Value, AppError> {
         let mut profile = json!({
-            "id": self.did_for_slug(&org.slug),
+            "id": self.org_did(org)?,
             "type": ["Profile"],
             "name": org.name,
         });
@@ -172,10 +249,12 @@ impl App {
                 );
             }
         }
-        profile
+        Ok(profile)
     }
 
-    /// The DID document of the organisation with `slug`: every key, active and retired.
+    /// The did:web DID document of the organisation with `slug`: every key, active and
+    /// retired. A did:key organisation has none here (its document is derived from the DID
+    /// itself): not found.
     pub async fn did_document(&self, slug: &str) -> Result<Value, AppError> {
         let mut conn = self.store().read().await?;
         let org = orgs::get_by_slug(&mut conn, slug).await?;
@@ -187,6 +266,9 @@ impl App {
         conn: &mut AnyConnection,
         org: &OrgRecord,
     ) -> Result<Value, AppError> {
+        if DidMethod::of(org) == DidMethod::Key {
+            return Err(AppError::NotFound);
+        }
         let records = keys::list_for_org(conn, &org.id).await?;
         let mut keys = Vec::with_capacity(records.len());
         for record in records {
@@ -198,17 +280,30 @@ impl App {
                 key,
             });
         }
-        build_did_web_document(&self.did_for_slug(&org.slug), &keys)
+        build_did_web_document(&self.did_web_of_slug(&org.slug), &keys)
             .map_err(|error| AppError::Internal(format!("DID document: {error}")))
     }
 
-    /// Creates an organisation with its first signing key, an owner account for
-    /// `admin_email` (a new one-time password when the account is new) and an owner API key.
+    /// Creates a did:web organisation: see [`App::create_org_with_method`].
     pub async fn create_org(
         &self,
         name: &str,
         slug: &str,
         admin_email: &str,
+    ) -> Result<OrgCreated, AppError> {
+        self.create_org_with_method(name, slug, admin_email, DidMethod::Web)
+            .await
+    }
+
+    /// Creates an organisation signing as `did_method`, with its first signing key, an owner
+    /// account for `admin_email` (a new one-time password when the account is new) and an
+    /// owner API key.
+    pub async fn create_org_with_method(
+        &self,
+        name: &str,
+        slug: &str,
+        admin_email: &str,
+        did_method: DidMethod,
     ) -> Result<OrgCreated, AppError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 {
@@ -220,7 +315,7 @@ impl App {
         check_slug(slug)?;
         let admin_email = check_email(admin_email)?;
         let now = self.now_unix();
-        let org = OrgRecord {
+        let mut org = OrgRecord {
             id: ids::new_id(),
             slug: slug.to_owned(),
             name: name.to_owned(),
@@ -230,6 +325,8 @@ impl App {
             logo_image_id: None,
             linkedin_org_id: None,
             created_at: now,
+            did_method: did_method.as_str().to_owned(),
+            did_key_multibase: None,
         };
         let mut tx = self.store().begin().await?;
         orgs::insert(&mut tx, &org)
@@ -240,7 +337,11 @@ impl App {
                 }
                 other => other.into(),
             })?;
-        self.insert_signing_key(&mut tx, &org.id, 1).await?;
+        let key = self.insert_signing_key(&mut tx, &org, 1).await?;
+        if did_method == DidMethod::Key {
+            org.did_key_multibase = Some(key.public_key_multibase);
+        }
+        let did = self.org_did(&org)?;
         let (user_id, admin_password) = match users::get_user_by_email(&mut tx, &admin_email).await
         {
             Ok(user) => (user.id, None),
@@ -292,7 +393,7 @@ impl App {
         tx.commit().await.map_err(StoreError::from)?;
         Ok(OrgCreated {
             org_id: org.id,
-            did: self.did_for_slug(slug),
+            did,
             api_key,
             admin_password,
         })
@@ -312,6 +413,7 @@ impl App {
         slug: &str,
         admin_email: &str,
         password: &str,
+        did_method: DidMethod,
     ) -> Result<OrgCreated, AppError> {
         if password.chars().count() < 10 || password.len() > 1024 {
             return Err(AppError::invalid(
@@ -319,7 +421,9 @@ impl App {
                 "the password must have at least 10 characters",
             ));
         }
-        let created = self.create_org(name, slug, admin_email).await?;
+        let created = self
+            .create_org_with_method(name, slug, admin_email, did_method)
+            .await?;
         if created.admin_password.is_none() {
             return Err(AppError::Conflict(
                 "an account with this email exists: sign in and create the organisation from the dashboard".to_owned(),
@@ -352,6 +456,19 @@ impl App {
         let mut conn = self.store().read().await?;
         Ok(brevet_store::images::get(&mut conn, image_id).await?)
     }
+}
+
+/// The public key of a did:key organisation (its DID).
+fn did_key_of_org(org: &OrgRecord) -> Result<VerifyingKey, AppError> {
+    let multibase = org.did_key_multibase.as_deref().ok_or_else(|| {
+        AppError::Internal(format!(
+            "did:key organisation {} has no signing key",
+            org.slug
+        ))
+    })?;
+    decode_public_key(multibase).map_err(|error| {
+        AppError::Internal(format!("the key of organisation {}: {error}", org.slug))
+    })
 }
 
 /// Hashes a password with Argon2id (PHC string).

@@ -1,15 +1,18 @@
 //! Issuer signing keys: generation (sealed with the master key), the active key (unsealed once
 //! and cached), rotation (the old key is retired: it stays in the DID document but never signs
-//! again), and master-key rotation (every secret re-sealed).
+//! again; refused for a did:key organisation, whose DID is its key), and master-key rotation
+//! (every secret re-sealed).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use brevet_core::multikey::Ed25519KeyPair;
 use brevet_store::keys::{self, STATE_ACTIVE, SigningKeyRecord};
+use brevet_store::orgs::OrgRecord;
 use brevet_store::{AnyConnection, StoreError};
 
 use crate::master_key::MasterKey;
+use crate::orgs::DidMethod;
 use crate::{App, AppError, Principal, ids};
 
 /// Unsealed active keys by organisation, so an award does not decrypt the key every time. An
@@ -23,7 +26,7 @@ pub(crate) struct KeyCache {
 pub struct ActiveKey {
     /// The key's record id (to check that it is still active when what it signed is stored).
     pub key_id: String,
-    /// The verification method (`did:web:…#key-2`).
+    /// The verification method (`did:web:…#key-2`, or `did:key:z6Mk…#z6Mk…`).
     pub verification_method: String,
     pub key_pair: Arc<Ed25519KeyPair>,
 }
@@ -33,20 +36,27 @@ fn seal_context(org_id: &str, key_id: &str) -> String {
 }
 
 impl App {
-    /// Generates key number `n` (`key-{n}`) for an organisation, sealed with the master key.
+    /// Generates key number `n` for an organisation, sealed with the master key. Its fragment
+    /// is `key-{n}` for a did:web organisation, the public key (as in `did:key:z6Mk…#z6Mk…`)
+    /// for a did:key one.
     pub(crate) async fn insert_signing_key(
         &self,
         conn: &mut AnyConnection,
-        org_id: &str,
+        org: &OrgRecord,
         n: usize,
     ) -> Result<SigningKeyRecord, AppError> {
+        let org_id = org.id.as_str();
         let key_pair = Ed25519KeyPair::generate();
         let id = ids::new_id();
         let secret = key_pair.secret_multibase();
+        let fragment = match DidMethod::of(org) {
+            DidMethod::Web => format!("key-{n}"),
+            DidMethod::Key => key_pair.public_multibase(),
+        };
         let record = SigningKeyRecord {
             id: id.clone(),
             org_id: org_id.to_owned(),
-            fragment: format!("key-{n}"),
+            fragment,
             public_key_multibase: key_pair.public_multibase(),
             sealed_secret: self
                 .master()
@@ -64,10 +74,9 @@ impl App {
     pub(crate) async fn active_key(
         &self,
         conn: &mut AnyConnection,
-        org_id: &str,
-        slug: &str,
+        org: &OrgRecord,
     ) -> Result<ActiveKey, AppError> {
-        let record = keys::active_for_org(conn, org_id)
+        let record = keys::active_for_org(conn, &org.id)
             .await
             .map_err(|error| match error {
                 StoreError::NotFound => {
@@ -75,7 +84,7 @@ impl App {
                 }
                 other => other.into(),
             })?;
-        let verification_method = format!("{}#{}", self.did_for_slug(slug), record.fragment);
+        let verification_method = self.verification_method(org, &record)?;
         let cached = self
             .inner
             .keys
@@ -121,17 +130,26 @@ impl App {
 
     /// Rotates the organisation's signing key: the active key is retired (kept in the DID
     /// document so credentials it signed keep verifying) and a new one becomes active.
-    /// Returns the new verification method.
+    /// Returns the new verification method. A did:key organisation cannot rotate (its DID is
+    /// its key): refused, nothing changed.
     pub async fn rotate_signing_key(&self, principal: &Principal) -> Result<String, AppError> {
         principal.require_owner()?;
         let mut tx = self.store().begin().await?;
         let org = brevet_store::orgs::get(&mut tx, &principal.org_id).await?;
+        if DidMethod::of(&org) == DidMethod::Key {
+            return Err(AppError::bad_request(
+                "DID_KEY_CANNOT_ROTATE",
+                "a did:key organisation's DID is its key, so it cannot rotate; its credentials \
+                 keep verifying against that key (an organisation that must rotate keys signs \
+                 as did:web)",
+            ));
+        }
         let existing = keys::list_for_org(&mut tx, &org.id).await?;
         keys::retire_active(&mut tx, &org.id, self.now_unix()).await?;
         let record = self
-            .insert_signing_key(&mut tx, &org.id, existing.len() + 1)
+            .insert_signing_key(&mut tx, &org, existing.len() + 1)
             .await?;
-        let method = format!("{}#{}", self.did_for_slug(&org.slug), record.fragment);
+        let method = self.verification_method(&org, &record)?;
         self.audit(
             &mut tx,
             Some(&org.id),

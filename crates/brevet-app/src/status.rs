@@ -159,7 +159,7 @@ impl App {
         let url = self.status_list_url(list_id);
         let unsigned = build_status_list_credential(
             &url,
-            &json!(self.did_for_slug(&org.slug)),
+            &json!(self.org_did(&org)?),
             &list.purpose,
             &bits,
             &ListValidity {
@@ -168,7 +168,7 @@ impl App {
                 ttl_ms: Some(self.config().status_list_ttl_ms),
             },
         );
-        let key = self.active_key(conn, &org.id, &org.slug).await?;
+        let key = self.active_key(conn, &org).await?;
         let signed = brevet_core::issue::sign_credential_with_method(
             &unsigned,
             &key.key_pair,

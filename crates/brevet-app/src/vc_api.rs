@@ -185,11 +185,11 @@ impl App {
                 "credentialStatus names one of this server's status lists: Brevet allocates those entries itself (ask for them with options.credentialStatus)",
             ));
         }
-        let own_did = self.did_for_slug(&org.slug);
+        let own_did = self.org_did(&org)?;
         match credential.get("issuer") {
             None => {
                 let profile = if uses_open_badges_context(&credential) {
-                    self.issuer_profile(&org)
+                    self.issuer_profile(&org)?
                 } else if version == ModelVersion::V1_1 {
                     json!(own_did)
                 } else {

@@ -38,6 +38,7 @@ const MIGRATION_FILES: &[MigrationFile] = migration_files![
     "0004_wallet.sql",
     "0006_certificate_design.sql",
     "0008_oid4vci.sql",
+    "0009_org_did_method.sql",
 ];
 
 /// The migrator for `backend`.
@@ -104,6 +105,59 @@ mod tests {
             };
             assert_eq!(describe(&embedded), describe(&from_folder), "{folder}");
             assert!(!embedded.iter().any(|m| m.version == i64::MAX));
+        }
+    }
+
+    /// A database migrated before organisations had a DID method, with an organisation in it,
+    /// keeps that organisation as did:web once migrated to the newest schema.
+    #[tokio::test]
+    async fn organisations_of_an_older_database_stay_did_web() {
+        use sqlx::{Connection, Executor};
+        sqlx::any::install_default_drivers();
+        let mut targets = vec![(Backend::Sqlite, "sqlite::memory:".to_owned(), None)];
+        let pg_url = std::env::var("BREVET_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+        let schema = format!("brevet_migration_test_{}", std::process::id());
+        targets.push((Backend::Postgres, pg_url, Some(schema)));
+        for (backend, url, schema) in targets {
+            let mut conn = match sqlx::AnyConnection::connect(&url).await {
+                Ok(conn) => conn,
+                Err(error) => {
+                    if std::env::var("BREVET_REQUIRE_POSTGRES").is_ok_and(|value| value == "1") {
+                        panic!("PostgreSQL is required (BREVET_REQUIRE_POSTGRES=1) but: {error}");
+                    }
+                    eprintln!("SKIPPED {backend:?}: {error}");
+                    continue;
+                }
+            };
+            if let Some(schema) = &schema {
+                // A schema of its own, so the test database's public schema is left alone.
+                conn.execute(sqlx::AssertSqlSafe(format!(
+                    "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; \
+                     SET search_path TO {schema}"
+                )))
+                .await
+                .expect("schema");
+            }
+            let all = migrator(backend);
+            all.run_to(8, &mut conn).await.expect("older migrations");
+            conn.execute(
+                "INSERT INTO orgs (id, slug, name, created_at) VALUES ('o1', 'acme', 'Acme', 1)",
+            )
+            .await
+            .expect("an organisation");
+            all.run(&mut conn).await.expect("newest migrations");
+            let row = sqlx::query("SELECT did_method FROM orgs WHERE id = 'o1'")
+                .fetch_one(&mut conn)
+                .await
+                .expect("the organisation");
+            let method: String = sqlx::Row::try_get(&row, "did_method").expect("did_method");
+            assert_eq!(method, "web", "{backend:?}");
+            if let Some(schema) = &schema {
+                conn.execute(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                    .await
+                    .expect("drop schema");
+            }
         }
     }
 }

@@ -4,6 +4,11 @@ use sqlx::AnyConnection;
 
 use crate::StoreError;
 
+/// The organisation signs as `did:web:{host}:{slug}` (the default).
+pub const DID_METHOD_WEB: &str = "web";
+/// The organisation signs as the `did:key` of its only signing key.
+pub const DID_METHOD_KEY: &str = "key";
+
 row! {
     /// One organisation.
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,16 +22,26 @@ row! {
         pub logo_image_id: Option<String>,
         pub linkedin_org_id: Option<String>,
         pub created_at: i64,
+        /// The DID method it signs as: [`DID_METHOD_WEB`] or [`DID_METHOD_KEY`].
+        pub did_method: String,
+        /// For a did:key organisation, the public key (multibase) of its only signing key,
+        /// which is its DID; read from `signing_keys`, never written by [`insert`]. `None` for
+        /// a did:web organisation (and for a did:key one before its key is inserted).
+        pub did_key_multibase: Option<String>,
     }
 }
 
-const COLUMNS: &str =
-    "id, slug, name, url, email, description, logo_image_id, linkedin_org_id, created_at";
+/// The columns of [`OrgRecord`]: a did:key organisation's key is read along (its oldest key,
+/// which is its only one: a did:key organisation never rotates).
+const COLUMNS: &str = "id, slug, name, url, email, description, logo_image_id, linkedin_org_id, \
+     created_at, did_method, \
+     CASE WHEN did_method = 'key' THEN (SELECT k.public_key_multibase FROM signing_keys k \
+     WHERE k.org_id = orgs.id ORDER BY k.created_at, k.fragment LIMIT 1) END AS did_key_multibase";
 
 pub async fn insert(conn: &mut AnyConnection, org: &OrgRecord) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO orgs (id, slug, name, url, email, description, logo_image_id, linkedin_org_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO orgs (id, slug, name, url, email, description, logo_image_id, linkedin_org_id, \
+         created_at, did_method) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&org.id)
     .bind(&org.slug)
@@ -37,6 +52,7 @@ pub async fn insert(conn: &mut AnyConnection, org: &OrgRecord) -> Result<(), Sto
     .bind(&org.logo_image_id)
     .bind(&org.linkedin_org_id)
     .bind(org.created_at)
+    .bind(&org.did_method)
     .execute(conn)
     .await
     .map_err(|error| StoreError::conflict_on(error, "an organisation with this slug exists"))?;

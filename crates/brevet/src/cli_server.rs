@@ -99,6 +99,10 @@ pub(crate) struct OrgCreateArgs {
     /// The email of its first owner (an account is created when none exists).
     #[arg(long)]
     pub(crate) admin_email: String,
+    /// The DID it signs as: `web` (did:web:host:{slug}; keys can rotate) or `key` (the did:key
+    /// of its only signing key, resolved by verifiers without the network; it cannot rotate).
+    #[arg(long, value_name = "METHOD", default_value = "web", value_parser = ["web", "key"])]
+    pub(crate) did_method: String,
     #[command(flatten)]
     pub(crate) options: ServerOptions,
 }

@@ -44,7 +44,7 @@ impl App {
                     None => return Ok(None),
                 }
             }
-            let key = self.active_key(&mut conn, &org.id, &org.slug).await?;
+            let key = self.active_key(&mut conn, org).await?;
             (lists, key)
         };
         for _ in 0..GROUPED_ATTEMPTS {
@@ -91,7 +91,7 @@ impl App {
                 WriteOutcome::IndexTaken => {}
                 WriteOutcome::KeyRetired => {
                     let mut conn = self.store().read().await?;
-                    key = self.active_key(&mut conn, &org.id, &org.slug).await?;
+                    key = self.active_key(&mut conn, org).await?;
                 }
             }
         }

@@ -232,6 +232,7 @@ async fn an_issuer_signs_in_designs_awards_and_revokes_in_the_dashboard() {
             "acme",
             "owner@acme.example",
             "a long enough password",
+            brevet_app::orgs::DidMethod::Web,
         )
         .await
         .unwrap();

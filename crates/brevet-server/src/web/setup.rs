@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use brevet_app::orgs::DidMethod;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -65,16 +66,30 @@ struct SetupForm {
     slug: String,
     email: String,
     password: String,
+    /// `web` (the default) or `key`.
+    #[serde(default)]
+    did_method: Option<String>,
 }
 
 async fn submit(State(state): State<AppState>, Form(form): Form<SetupForm>) -> Response {
     if !token_matches(&state, Some(&form.token)) {
         return not_found(&state);
     }
-    let outcome = state
-        .app
-        .create_org_with_password(&form.name, &form.slug, &form.email, &form.password)
-        .await;
+    let outcome = match DidMethod::parse(form.did_method.as_deref().unwrap_or("web")) {
+        Ok(did_method) => {
+            state
+                .app
+                .create_org_with_password(
+                    &form.name,
+                    &form.slug,
+                    &form.email,
+                    &form.password,
+                    did_method,
+                )
+                .await
+        }
+        Err(error) => Err(error),
+    };
     match outcome {
         Ok(created) => {
             if let Ok(mut slot) = state.setup_token.lock() {
@@ -93,7 +108,7 @@ async fn submit(State(state): State<AppState>, Form(form): Form<SetupForm>) -> R
                 "closed": false,
                 "token": form.token,
                 "error": error.to_string(),
-                "form": {"name": form.name, "slug": form.slug, "email": form.email},
+                "form": {"name": form.name, "slug": form.slug, "email": form.email, "did_method": form.did_method},
             }),
         ),
     }

@@ -1,13 +1,15 @@
 //! End-to-end tests through the HTTP API, on both backends: the credential lifecycle (award,
 //! page data, DID document, status list, verify, revoke, key rotation), idempotency and
 //! reissue, concurrent awards, bad input of every kind, tenant isolation, expiry, backup and
-//! restore across backends, graceful shutdown and metrics. Shared helpers live here.
+//! restore across backends, graceful shutdown and metrics, a did:key organisation. Shared
+//! helpers live here.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backup;
 mod bad_input;
 mod concurrency;
+mod did_key;
 mod lifecycle;
 mod ops;
 mod tenancy;

@@ -1,4 +1,5 @@
-//! First-run setup: the one-time link creates the organisation and owner, then dies.
+//! First-run setup: the one-time link creates the organisation (did:web, or did:key when
+//! chosen) and owner, then dies.
 
 use brevet_server::AppState;
 use brevet_test_support::{Db, Request, TestServer};
@@ -13,7 +14,10 @@ fn form_body(fields: &[(&str, &str)]) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn first_run_setup_creates_the_organisation_once() {
-    for db in Db::BOTH {
+    for (db, did_method) in Db::BOTH
+        .into_iter()
+        .flat_map(|db| [(db, "web"), (db, "key")])
+    {
         let Some(server) = TestServer::start(db).await else {
             continue;
         };
@@ -44,6 +48,7 @@ async fn first_run_setup_creates_the_organisation_once() {
             .unwrap();
         assert_eq!(page.status, 200, "{db:?}: {}", page.text());
         assert!(page.text().contains("Create organisation"));
+        assert!(page.text().contains(r#"<option value="web" selected>"#));
 
         let weak = form_body(&[
             ("token", &token),
@@ -51,6 +56,7 @@ async fn first_run_setup_creates_the_organisation_once() {
             ("slug", "acme"),
             ("email", "owner@acme.example"),
             ("password", "short"),
+            ("did_method", did_method),
         ]);
         let refused = send(
             Request::method("POST", "/setup")
@@ -59,6 +65,8 @@ async fn first_run_setup_creates_the_organisation_once() {
         .await
         .unwrap();
         assert_eq!(refused.status, 422, "{db:?}");
+        let kept = format!(r#"<option value="{did_method}" selected>"#);
+        assert!(refused.text().contains(&kept), "{}", refused.text());
         assert!(!server.app.has_orgs().await.unwrap());
 
         let good = form_body(&[
@@ -67,6 +75,7 @@ async fn first_run_setup_creates_the_organisation_once() {
             ("slug", "acme"),
             ("email", "owner@acme.example"),
             ("password", "a long enough password"),
+            ("did_method", did_method),
         ]);
         let done = send(Request::method("POST", "/setup").body(
             "application/x-www-form-urlencoded",
@@ -76,6 +85,12 @@ async fn first_run_setup_creates_the_organisation_once() {
         .unwrap();
         assert_eq!(done.status, 200, "{db:?}: {}", done.text());
         assert!(done.text().contains("brv_"), "the API key is shown once");
+        let prefix = if did_method == "key" {
+            "did:key:z6Mk"
+        } else {
+            "did:web:"
+        };
+        assert!(done.text().contains(prefix), "{db:?}: {}", done.text());
         assert!(server.app.has_orgs().await.unwrap());
 
         let again = send(

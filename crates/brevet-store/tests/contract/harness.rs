@@ -142,6 +142,8 @@ pub(crate) fn org(id: &str, slug: &str) -> OrgRecord {
         logo_image_id: None,
         linkedin_org_id: None,
         created_at: 1_700_000_000,
+        did_method: brevet_store::orgs::DID_METHOD_WEB.to_owned(),
+        did_key_multibase: None,
     }
 }
 

@@ -17,6 +17,72 @@ async fn organisations() {
     }
 }
 
+/// The DID method: 'web' unless the row says 'key'; a did:key organisation reads its key
+/// (the oldest, its only one) along.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn did_methods() {
+    for backend in BACKENDS {
+        let Some(db) = TestDb::open(backend).await else {
+            continue;
+        };
+        did_methods_on(&db.store).await;
+    }
+}
+
+async fn did_methods_on(store: &Store) {
+    let mut tx = store.begin().await.unwrap();
+    // A row written without the column, as every organisation made before it was.
+    sqlx::query(
+        "INSERT INTO orgs (id, slug, name, created_at) VALUES ('org-old', 'old', 'Old', 1)",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let mut keyed = org("org-key", "keyed");
+    keyed.did_method = orgs::DID_METHOD_KEY.to_owned();
+    orgs::insert(&mut tx, &keyed).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut conn = store.read().await.unwrap();
+    let old = orgs::get(&mut conn, "org-old").await.unwrap();
+    assert_eq!(old.did_method, orgs::DID_METHOD_WEB);
+    assert_eq!(old.did_key_multibase, None);
+    // No key yet: nothing to read along.
+    assert_eq!(orgs::get(&mut conn, "org-key").await.unwrap(), keyed);
+
+    for (id, fragment, at) in [("k1", "z6MkFirst", 10), ("k2", "z6MkSecond", 20)] {
+        let record = brevet_store::keys::SigningKeyRecord {
+            id: id.to_owned(),
+            org_id: "org-key".to_owned(),
+            fragment: fragment.to_owned(),
+            public_key_multibase: fragment.to_owned(),
+            sealed_secret: vec![1, 2, 3],
+            master_key_id: "mk".to_owned(),
+            state: brevet_store::keys::STATE_ACTIVE.to_owned(),
+            created_at: at,
+            retired_at: None,
+        };
+        brevet_store::keys::insert(&mut conn, &record)
+            .await
+            .unwrap();
+    }
+    let read = orgs::get_by_slug(&mut conn, "keyed").await.unwrap();
+    assert_eq!(read.did_method, orgs::DID_METHOD_KEY);
+    assert_eq!(read.did_key_multibase.as_deref(), Some("z6MkFirst"));
+    let listed = orgs::list(&mut conn).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(
+        listed
+            .iter()
+            .any(|o| o.did_key_multibase.as_deref() == Some("z6MkFirst"))
+    );
+
+    // A bad method is refused by the schema.
+    let mut bad = org("org-bad", "bad");
+    bad.did_method = "peer".to_owned();
+    assert!(orgs::insert(&mut conn, &bad).await.is_err());
+}
+
 async fn organisations_on(store: &Store) {
     let mut acme = org("org-1", "acme");
     acme.url = Some("https://acme.example".into());

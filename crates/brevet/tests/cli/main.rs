@@ -1,11 +1,13 @@
 //! The `brevet` command line as a black box: exit statuses and outputs of `keys`, `sign`,
-//! `verify` and `demo`, as the CLI contract (issue #2 item 7) states them.
+//! `verify` and `demo`, as the CLI contract (issue #2 item 7) states them, and `org create
+//! --did-method`.
 
 // Test helpers unwrap freely: a failure there is a failed test.
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
 mod operator_contexts;
+mod org_create;
 
 use std::path::{Path, PathBuf};
 

@@ -377,3 +377,41 @@ async fn owners_edit_the_profile_and_logo_and_rotate_the_key() {
         assert!(page.contains("retired") && page.contains("A new signing key is active"));
     }
 }
+
+#[tokio::test]
+async fn a_did_key_organisation_cannot_rotate_from_the_dashboard() {
+    for db in Db::BOTH {
+        let Some(server) = TestServer::start(db).await else {
+            continue;
+        };
+        let org = server
+            .app
+            .create_org_with_method(
+                "Keyed",
+                "keyed",
+                &admin_email("keyed"),
+                brevet_app::orgs::DidMethod::Key,
+            )
+            .await
+            .unwrap();
+        assert!(org.did.starts_with("did:key:z6Mk"), "{}", org.did);
+        let mut admin = sign_in_admin(&server, "keyed", &org).await;
+        let page = admin.get("/dashboard/settings").await;
+        assert_eq!(page.status, 200);
+        let text = page.text();
+        assert!(text.contains(&org.did));
+        assert!(!text.contains("id=\"rotate-key\""), "no rotate button");
+        assert!(
+            !text.contains("/keyed/did.json"),
+            "no did:web document link"
+        );
+        let csrf = hidden_csrf(&text);
+        let view = server.app.org_view(&owner(&org)).await.unwrap();
+        let rotated = admin
+            .post_form("/dashboard/settings/rotate-key", &[("csrf", &csrf)])
+            .await;
+        assert_eq!(rotated.status, 400, "{db:?}: {}", rotated.text());
+        assert!(rotated.text().contains("cannot rotate"));
+        assert_eq!(server.app.org_view(&owner(&org)).await.unwrap(), view);
+    }
+}
