@@ -12,7 +12,7 @@
 # What it does: points each suite's GitHub dependencies at the sibling checkouts (file:..., in
 # the checkouts only) and `npm install --install-links`es them when node_modules is missing;
 # builds `brevet` (debug, unless BREVET_BIN names a binary); makes a self-signed certificate
-# for localhost; creates an organisation in a temporary data directory; starts `brevet serve`
+# for localhost; creates two organisations (did:web, and did:key for vc-di-eddsa, whose resolver knows only did:key) in a temporary data directory; starts `brevet serve`
 # on 127.0.0.1:$BREVET_PORT with base URL https://localhost:$HTTPS_PORT behind
 # interop/tls-proxy.mjs (the suites reach endpoints and status lists over https only); writes
 # each suite's localConfig.cjs (the organisation's did:web as issuer id, its API key as a
@@ -72,6 +72,13 @@ ORG_JSON="$("$BREVET" org create --name "W3C test suites" --slug w3c --admin-ema
   --data-dir "$WORK/data" --base-url "$BASE_URL")"
 DID="$(node -e 'console.log(JSON.parse(process.argv[1]).did)' "$ORG_JSON")"
 API_KEY="$(node -e 'console.log(JSON.parse(process.argv[1]).api_key)' "$ORG_JSON")"
+# The vc-di-eddsa suite resolves verification methods as did:key only: its issuers are an
+# organisation that signs as did:key.
+KEY_ORG_JSON="$("$BREVET" org create --name "W3C test suites (did:key)" --slug w3c-key \
+  --admin-email suites@localhost.example --did-method key \
+  --data-dir "$WORK/data" --base-url "$BASE_URL")"
+KEY_DID="$(node -e 'console.log(JSON.parse(process.argv[1]).did)' "$KEY_ORG_JSON")"
+KEY_API_KEY="$(node -e 'console.log(JSON.parse(process.argv[1]).api_key)' "$KEY_ORG_JSON")"
 
 # The suites' inputs use the W3C examples context, which Brevet does not embed (it is on no
 # registry); it is given as an operator context from the shared vectors when they are present.
@@ -96,14 +103,14 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 curl -skf "$BASE_URL/healthz" >/dev/null || { cat "$WORK/serve.log" "$WORK/proxy.log" >&2; exit 1; }
-echo "brevet serve at $BASE_URL, issuer $DID"
+echo "brevet serve at $BASE_URL, issuers $DID and $KEY_DID"
 
-# localConfig.cjs for one suite: $1 = the tags of issuers, verifiers and presentation verifiers.
+# localConfig.cjs for one suite: $1 = the suite, $2 issuers, $3 verifiers, $4 the API key.
 write_config() {
-  local suite="$1" issuers="$2" verifiers="$3"
+  local suite="$1" issuers="$2" verifiers="$3" api_key="${4:-$API_KEY}"
   cat > "$CHECKOUTS/$suite/localConfig.cjs" <<EOF
 // Written by brevet's scripts/w3c-suites.sh (local runs only).
-const headers = {Authorization: 'Bearer $API_KEY'};
+const headers = {Authorization: 'Bearer $api_key'};
 const base = '$BASE_URL';
 module.exports = {
   settings: {enableInteropTests: false, testAllImplementations: false},
@@ -118,11 +125,11 @@ module.exports = {
 EOF
 }
 
-issuer() { # id endpoint tags [options]
-  echo "{id: '$DID', endpoint: base + '/credentials/issue', headers, tags: $1${2:+, options: $2}}"
+issuer() { # tags [options]; the issuer DID is $ISSUER_DID
+  echo "{id: '$ISSUER_DID', endpoint: base + '/credentials/issue', headers, tags: $1${2:+, options: $2}}"
 }
 verifier() {
-  echo "{id: '$DID', endpoint: base + '/credentials/verify', headers, tags: $1}"
+  echo "{id: '$ISSUER_DID', endpoint: base + '/credentials/verify', headers, tags: $1}"
 }
 
 TOTAL_FAILED=0
@@ -130,15 +137,18 @@ for suite in "${SUITES[@]}"; do
   install_suite "$suite"
   case "$suite" in
     vc-data-model-2.0-test-suite)
-      # VC2_CRYPTOSUITE=eddsa-jcs-2022 makes the issuer sign with JCS, under which Brevet
-      # accepts the suite's inline @context objects (refused under RDFC: catalogue DI-05).
+      # The issuer signs with eddsa-rdfc-2022 (Brevet's default); VC2_CRYPTOSUITE=eddsa-jcs-2022
+      # runs the suite with JCS instead.
+      ISSUER_DID="$DID"
       write_config "$suite" "[$(issuer "['vc2.0']" "{cryptosuite: '${VC2_CRYPTOSUITE:-eddsa-rdfc-2022}'}")]" \
         "[$(verifier "['vc2.0']")]" ;;
     vc-di-eddsa-test-suite)
+      ISSUER_DID="$KEY_DID"
       write_config "$suite" \
         "[$(issuer "['eddsa-rdfc-2022']"), $(issuer "['eddsa-jcs-2022']" "{cryptosuite: 'eddsa-jcs-2022'}")]" \
-        "[$(verifier "['eddsa-rdfc-2022', 'eddsa-jcs-2022']")]" ;;
+        "[$(verifier "['eddsa-rdfc-2022', 'eddsa-jcs-2022']")]" "$KEY_API_KEY" ;;
     vc-bitstring-status-list-test-suite)
+      ISSUER_DID="$DID"
       write_config "$suite" "[$(issuer "['BitstringStatusList']")]" \
         "[$(verifier "['BitstringStatusList']")]" ;;
     *) echo "unknown suite $suite" >&2; exit 2 ;;
