@@ -5,14 +5,24 @@
 
 use std::sync::Arc;
 
-use brevet_jsonld::{ErrorCode, Options, Processor};
+use brevet_jsonld::{DocumentLoader, ErrorCode, LoadError, Options, Processor, RemoteDocument};
 use serde_json::json;
 
-mod common;
+/// Loads nothing: the documents here use inline contexts only.
+struct NoDocuments;
+
+impl DocumentLoader for NoDocuments {
+    fn load(&self, url: &str) -> Result<RemoteDocument, LoadError> {
+        Err(LoadError {
+            url: url.to_owned(),
+            reason: "no documents in this test".to_owned(),
+        })
+    }
+}
 
 #[test]
 fn a_wrapped_local_context_is_read_through_only_when_asked() {
-    let processor = Processor::new(Arc::new(common::PinnedFiles::new()));
+    let processor = Processor::new(Arc::new(NoDocuments));
     let wrapped = json!({
         "@context": [{"@context": {"p": "http://example.org/p"}}],
         "@id": "http://example.org/1",

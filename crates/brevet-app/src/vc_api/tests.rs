@@ -12,7 +12,18 @@ fn requests_are_parsed_strictly() {
     }))
     .unwrap();
     assert_eq!(ok.suite, Cryptosuite::EddsaJcs2022);
-    assert_eq!(ok.purposes, vec!["revocation", "suspension"]);
+    assert_eq!(
+        ok.purposes(ModelVersion::V2),
+        vec!["revocation", "suspension"]
+    );
+    assert_eq!(
+        ok.purposes(ModelVersion::V1_1),
+        vec!["revocation", "suspension"]
+    );
+    // Without options: VC 2.0 gets a revocation entry, VC 1.1 none (it is not asked for).
+    let plain = IssueRequest::parse(&json!({"credential": {}})).unwrap();
+    assert_eq!(plain.purposes(ModelVersion::V2), vec!["revocation"]);
+    assert!(plain.purposes(ModelVersion::V1_1).is_empty());
     for bad_body in [
         json!({"credential": "text"}),
         json!({"options": {}}),
