@@ -6,13 +6,13 @@
 //! at [`MAX_TTL`]), a DID document for [`DID_TTL`], a failure for [`FAILURE_TTL`]. Brevet's own
 //! documents never go through this cache: they are read from the store on every verification.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use brevet_core::verify::SourceError;
 use serde_json::Value;
 use time::OffsetDateTime;
+
+use crate::ttl_cache::TtlCache;
 
 /// The longest any fetched document is reused.
 pub const MAX_TTL: Duration = Duration::from_secs(300);
@@ -23,25 +23,23 @@ pub const FAILURE_TTL: Duration = Duration::from_secs(30);
 /// The most documents kept.
 const CAPACITY: usize = 1_000;
 
-#[derive(Default)]
+/// Fetched documents (and failures) by URL.
 pub(crate) struct FetchCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: TtlCache<Result<Value, SourceError>>,
 }
 
-#[derive(Clone)]
-struct Entry {
-    expires_at: OffsetDateTime,
-    result: Result<Value, SourceError>,
+impl Default for FetchCache {
+    fn default() -> Self {
+        FetchCache {
+            entries: TtlCache::new(CAPACITY),
+        }
+    }
 }
 
 impl FetchCache {
     /// The cached result for `url`, if still fresh at `now`.
     pub(crate) fn get(&self, url: &str, now: OffsetDateTime) -> Option<Result<Value, SourceError>> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(url)
-            .filter(|entry| now < entry.expires_at)
-            .map(|entry| entry.result.clone())
+        self.entries.get(url, now)
     }
 
     /// Remembers `result` for `url` for `ttl` (failures for [`FAILURE_TTL`] at most).
@@ -57,24 +55,7 @@ impl FetchCache {
         } else {
             ttl.min(MAX_TTL)
         };
-        if ttl.is_zero() {
-            return;
-        }
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CAPACITY {
-                entries.retain(|_, entry| now < entry.expires_at);
-                if entries.len() >= CAPACITY {
-                    entries.clear();
-                }
-            }
-            entries.insert(
-                url.to_owned(),
-                Entry {
-                    expires_at: now + ttl,
-                    result: result.clone(),
-                },
-            );
-        }
+        self.entries.put(url, result.clone(), ttl, now);
     }
 }
 

@@ -40,6 +40,7 @@ pub mod sessions;
 pub mod sharing;
 pub mod signing;
 pub mod status;
+mod ttl_cache;
 pub mod vc_api;
 pub mod verification;
 pub mod wallet;

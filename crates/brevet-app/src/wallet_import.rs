@@ -11,7 +11,6 @@
 //! again on every view.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use brevet_core::verify::{CheckName, Outcome, VerificationReport};
 use brevet_store::StoreError;
@@ -21,6 +20,7 @@ use tokio::task::JoinSet;
 
 use crate::earners::EarnerSession;
 use crate::import::{CredentialFormat, CredentialSummary, ImportInput, RecognisedCredential};
+use crate::ttl_cache::TtlCache;
 use crate::verification::unreadable_report;
 use crate::{App, AppError, ids};
 
@@ -36,31 +36,26 @@ pub const RECHECK_AFTER: std::time::Duration = crate::fetch_cache::MAX_TTL;
 /// The most checks remembered (beyond it, stale ones are dropped, then all).
 const REMEMBERED_CHECKS: usize = 10_000;
 
-/// The last check of each imported item (by item id), with when it was made.
-#[derive(Default)]
+/// The last check of each imported item (by item id), fresh for [`RECHECK_AFTER`].
 pub(crate) struct ImportedChecks {
-    checks: Mutex<HashMap<String, (OffsetDateTime, ImportedEntry)>>,
+    checks: TtlCache<ImportedEntry>,
+}
+
+impl Default for ImportedChecks {
+    fn default() -> Self {
+        ImportedChecks {
+            checks: TtlCache::new(REMEMBERED_CHECKS),
+        }
+    }
 }
 
 impl ImportedChecks {
     fn fresh(&self, item_id: &str, now: OffsetDateTime) -> Option<ImportedEntry> {
-        let checks = self.checks.lock().ok()?;
-        checks
-            .get(item_id)
-            .filter(|(checked_at, _)| now < *checked_at + RECHECK_AFTER)
-            .map(|(_, entry)| entry.clone())
+        self.checks.get(item_id, now)
     }
 
     fn remember(&self, item_id: &str, now: OffsetDateTime, entry: &ImportedEntry) {
-        if let Ok(mut checks) = self.checks.lock() {
-            if checks.len() >= REMEMBERED_CHECKS {
-                checks.retain(|_, (checked_at, _)| now < *checked_at + RECHECK_AFTER);
-                if checks.len() >= REMEMBERED_CHECKS {
-                    checks.clear();
-                }
-            }
-            checks.insert(item_id.to_owned(), (now, entry.clone()));
-        }
+        self.checks.put(item_id, entry.clone(), RECHECK_AFTER, now);
     }
 }
 
