@@ -11,9 +11,11 @@
 // Test helpers unwrap freely: a failure there is a failed test.
 #![allow(clippy::unwrap_used)]
 
+#[path = "common/scratch.rs"]
+mod scratch;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use brevet_core::issue::sign_credential;
 use brevet_core::linked_data::LinkedData;
@@ -38,15 +40,7 @@ const SVG: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 const JWT: &str = "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJ2YyI6eyJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIl19fQ.c2lnbmF0dXJl";
 
 fn scratch(name: &str) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "brevet-bake-{}-{}-{name}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    scratch::scratch_dir("brevet-bake", name)
 }
 
 fn brevet(args: &[&str]) -> Output {

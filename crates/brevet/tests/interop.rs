@@ -15,11 +15,13 @@
 //! print `SKIPPED: interop (run npm ci in interop/)` and pass, unless
 //! `BREVET_REQUIRE_INTEROP=1`, when they fail.
 
+#[path = "common/scratch.rs"]
+mod scratch;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
@@ -64,14 +66,7 @@ fn interop_ready() -> bool {
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "brevet-interop-{}-{}-{name}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
+    scratch::scratch_dir("brevet-interop", name)
 }
 
 fn run(mut command: Command, stdin: Option<&str>) -> Output {

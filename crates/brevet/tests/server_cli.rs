@@ -5,25 +5,19 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "common/scratch.rs"]
+mod scratch;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use brevet_app::MasterKey;
 use serde_json::{Value, json};
 
 /// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "brevet-server-cli-{}-{}-{name}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    scratch::scratch_dir("brevet-server-cli", name)
 }
 
 /// The binary with none of Brevet's environment variables inherited.

@@ -1,9 +1,11 @@
 //! Running the `brevet` binary in scratch folders, and the credentials and key files the
 //! command-line tests sign and verify.
 
+#[path = "../common/scratch.rs"]
+mod scratch;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
@@ -11,15 +13,7 @@ pub(crate) const LIST_URL: &str = "https://status.example/lists/7";
 
 /// A fresh, empty folder for one test.
 pub(crate) fn scratch(name: &str) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "brevet-cli-{}-{}-{name}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    scratch::scratch_dir("brevet-cli", name)
 }
 
 pub(crate) fn brevet(args: &[&str]) -> Output {
